@@ -1,0 +1,29 @@
+// The commands a user can give, as values: every parse outcome is either a command or a user-facing error.
+
+export interface StartOptions {
+  workflow?: string;
+  parallel?: number;
+  filter?: string;
+  auto?: boolean;
+  /** Extra workflow inputs from `input.<name>=<value>`, in the order given. */
+  inputs: Record<string, string>;
+}
+
+export type Command =
+  | { kind: "start"; good: string; bad: string; options: StartOptions }
+  | { kind: "status" }
+  | { kind: "verdict"; verdict: "good" | "bad" | "skip"; tag: string; note: string | null }
+  | { kind: "retry"; tag: string }
+  | { kind: "auto" }
+  | { kind: "manual" }
+  | { kind: "pause" }
+  | { kind: "resume" }
+  | { kind: "cancel" }
+  | { kind: "commits" }
+  | { kind: "help" };
+
+export type CommandKind = Command["kind"];
+
+export type ParsedLine =
+  | { ok: true; line: string; command: Command }
+  | { ok: false; line: string; error: string };
