@@ -44,6 +44,8 @@ export interface FoundView {
 
 export interface HuntView {
   readonly id: number;
+  /** What the versions are: release tags, or first-parent commits after `/locate commits`. Absent: commits when versions carry titles, else tags. */
+  readonly mode?: "tags" | "commits";
   readonly repoUrl: string; // https://github.com/owner/name (html url)
   readonly good: string;
   readonly bad: string;

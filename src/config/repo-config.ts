@@ -1,0 +1,58 @@
+// `.github/locate.yml` (§6): a strict schema with a default for every key; a bad file gets a reply naming the key.
+import { z } from "zod";
+
+const WORKFLOW = /^(?:[A-Za-z0-9._-]+\.ya?ml|\d+)$/;
+const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const RESERVED_INPUTS = new Set(["ref", "tag", "locate_id"]);
+
+export const RepoConfig = z
+  .object({
+    /** File name (e.g. `locate.yml`) or numeric id of the workflow to dispatch. */
+    workflow: z.string().regex(WORKFLOW, "must be a workflow file name like locate.yml, or its numeric id").default("locate.yml"),
+    /** Branch to dispatch on; default: the repository's default branch. */
+    "dispatch-ref": z.string().min(1).max(255).optional(),
+    /** Extra static workflow inputs, merged under the inputs of a `/locate` command. */
+    inputs: z
+      .record(
+        z.string().regex(INPUT_NAME, "input names are letters, digits, _ and -").refine((name) => !RESERVED_INPUTS.has(name), "ref, tag and locate_id are set by Locate"),
+        z.union([z.string().max(1000), z.number(), z.boolean()]).transform(String),
+      )
+      .refine((inputs) => Object.keys(inputs).length <= 22, "at most 22 inputs (GitHub allows 25, Locate sends 3)")
+      .default({}),
+    /** Runs per round in auto-pilot. */
+    parallel: z.number().int().min(1).max(10).default(3),
+    /** Candidates shown per round. */
+    candidates: z.number().int().min(3).max(20).default(10),
+    /** Which tags count as versions. */
+    tags: z
+      .object({
+        include: z.string().min(1).max(200).default("*"),
+        exclude: z.string().max(200).default(""),
+        prereleases: z.boolean().default(true),
+      })
+      .strict()
+      .default({ include: "*", exclude: "", prereleases: true }),
+    /** Minimum role to start hunts and spend CI. */
+    permission: z.enum(["triage", "write", "maintain", "admin"]).default("write"),
+    /** A run with no verdict after this many minutes counts as inconclusive. */
+    "timeout-minutes": z.number().int().min(1).max(72 * 60).default(120),
+    /** Budget of runs per hunt. */
+    "max-runs": z.number().int().min(1).max(1000).default(50),
+  })
+  .strict();
+
+export type RepoConfig = z.infer<typeof RepoConfig>;
+
+export const DEFAULT_REPO_CONFIG: RepoConfig = RepoConfig.parse({});
+
+/** Validates a parsed YAML document (null for an empty or missing file). */
+export function parseRepoConfig(raw: unknown): { ok: true; config: RepoConfig } | { ok: false; problems: string[] } {
+  const result = RepoConfig.safeParse(raw ?? {});
+  if (result.success) return { ok: true, config: result.data };
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.length ? issue.path.join(".") : "(top level)";
+    if (issue.code === "unrecognized_keys") return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}${issue.path.length ? ` in \`${key}\`` : ""}`;
+    return `\`${key}\`: ${issue.message}`;
+  });
+  return { ok: false, problems };
+}

@@ -1,0 +1,116 @@
+// Opens the store: embedded PGlite by default, a Postgres server when DATABASE_URL is set; applies migrations.
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema.js";
+
+/** A database or a transaction: queries take this first so they compose inside a transaction. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Store {
+  readonly db: Db;
+  readonly kind: "pglite" | "postgres";
+  /** Applies pending migrations; safe when several replicas start at once. */
+  migrate(): Promise<void>;
+  /** Throws unless the database answers and the migrations are applied. */
+  check(): Promise<void>;
+  /**
+   * Runs fn while holding the hunt's lock across every process sharing this database (§8: serialized per hunt).
+   * fn works through `db` as usual, so what it writes is committed at once and visible to webhooks that race it.
+   */
+  withHuntLock<T>(huntId: number, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** Postgres connection string; when absent, PGlite is used. */
+  readonly url?: string | undefined;
+  /** PGlite data directory; `memory://` keeps it in memory (tests). */
+  readonly dataDir?: string | undefined;
+}
+
+// Any fixed 64-bit number works as long as every replica uses the same one.
+const MIGRATION_LOCK_KEY = 4_242_001;
+// Hunt locks use the two-key form, so they can never collide with the migration lock.
+const HUNT_LOCK_NAMESPACE = 4242;
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const migrationsFolder = findMigrationsFolder();
+  if (options.url) return openPostgres(options.url, migrationsFolder);
+  return openPglite(options.dataDir ?? "./.data", migrationsFolder);
+}
+
+async function openPglite(dataDir: string, migrationsFolder: string): Promise<Store> {
+  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir);
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    // PGlite lives in this one process, so there is no other replica to race with.
+    migrate: () => migratePglite(drizzlePglite({ client, schema }), { migrationsFolder }),
+    check: () => checkMigrated(db),
+    // One process owns a PGlite directory; the in-process queue already serializes each hunt.
+    withHuntLock: (_huntId, fn) => fn(),
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(url: string, migrationsFolder: string): Promise<Store> {
+  const client = postgres(url, { max: 10, onnotice: () => {} });
+  // Lock holders wait idle in a transaction while their work runs on `client`; separate pools keep
+  // lock holders from starving that work of connections.
+  const locks = postgres(url, { max: 10, onnotice: () => {} });
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    async migrate() {
+      // A session-level advisory lock needs one connection for lock, migrations and unlock.
+      const single = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migratePostgres(drizzlePostgres({ client: single }), { migrationsFolder });
+        await single`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+      } finally {
+        await single.end();
+      }
+    },
+    check: () => checkMigrated(db),
+    async withHuntLock(huntId, fn) {
+      let result: Awaited<ReturnType<typeof fn>> | undefined;
+      await locks.begin(async (tx) => {
+        await tx`select pg_advisory_xact_lock(${HUNT_LOCK_NAMESPACE}, ${huntId % 2_147_483_647})`;
+        result = await fn();
+      });
+      return result as Awaited<ReturnType<typeof fn>>;
+    },
+    async close() {
+      await Promise.all([client.end({ timeout: 5 }), locks.end({ timeout: 5 })]);
+    },
+  };
+}
+
+async function checkMigrated(db: Db): Promise<void> {
+  await db.execute(sql`select 1 from hunts limit 1`);
+}
+
+/** drizzle/ sits at the package root, whether this file runs from src/ (tsx) or dist/src/ (compiled). */
+function findMigrationsFolder(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, "drizzle");
+    if (existsSync(join(candidate, "meta", "_journal.json"))) return candidate;
+    const parent = resolve(dir, "..");
+    if (parent === dir) throw new Error("drizzle/ migrations folder not found above " + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}

@@ -1,0 +1,143 @@
+// Drizzle schema: the database is the source of truth for every hunt (§7). GitHub ids are bigint (they exceed 2^31).
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { HuntState, RunStatus } from "../render/types.js";
+import type { Verdict } from "../search/types.js";
+
+/** What the found answer needs beyond the verdicts: fetched once from the compare API when the search is done. */
+export interface StoredResult {
+  readonly compareUrl: string;
+  readonly totalCommits: number;
+  readonly commits: readonly { sha: string; title: string; author: string | null }[];
+}
+
+/** Global order of verdicts across replicas: newer verdicts get larger numbers. */
+export const verdictSequence = pgSequence("verdict_seq");
+
+export const hunts = pgTable(
+  "hunts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    installationId: bigint("installation_id", { mode: "number" }).notNull(),
+    repoId: bigint("repo_id", { mode: "number" }).notNull(),
+    owner: text("owner").notNull(),
+    repo: text("repo").notNull(),
+    repoUrl: text("repo_url").notNull(),
+    issueNumber: integer("issue_number").notNull(),
+    commentId: bigint("comment_id", { mode: "number" }),
+    /** The text last written to the comment, so unchanged renders cost no request. */
+    commentBody: text("comment_body"),
+    /** `tags`: a hunt over release tags; `commits`: the drill-down over first-parent commits of a tag-level result. */
+    mode: text("mode").$type<"tags" | "commits">().notNull().default("tags"),
+    parentHuntId: bigint("parent_hunt_id", { mode: "number" }),
+    good: text("good").notNull(),
+    bad: text("bad").notNull(),
+    state: text("state").$type<HuntState>().notNull(),
+    autopilot: boolean("autopilot").notNull().default(false),
+    workflow: text("workflow").notNull(),
+    dispatchRef: text("dispatch_ref").notNull(),
+    inputs: jsonb("inputs").$type<Record<string, string>>().notNull(),
+    parallel: integer("parallel").notNull(),
+    candidates: integer("candidates").notNull(),
+    maxRuns: integer("max_runs").notNull(),
+    /** Minimum role to act on this hunt, from the repository config at start. */
+    permission: text("permission").$type<"triage" | "write" | "maintain" | "admin">().notNull().default("write"),
+    timeoutMinutes: integer("timeout_minutes").notNull(),
+    round: integer("round").notNull().default(0),
+    notice: text("notice"),
+    result: jsonb("result").$type<StoredResult>(),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // One active hunt per issue (§2), enforced by the database so two replicas cannot both start one.
+    uniqueIndex("hunts_one_active_per_issue")
+      .on(t.repoId, t.issueNumber)
+      .where(sql`state in ('searching', 'paused')`),
+    index("hunts_by_issue").on(t.repoId, t.issueNumber),
+  ],
+);
+
+export const versions = pgTable(
+  "versions",
+  {
+    huntId: bigint("hunt_id", { mode: "number" })
+      .notNull()
+      .references(() => hunts.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    names: jsonb("names").$type<string[]>().notNull(),
+    sha: text("sha").notNull(),
+    title: text("title"),
+  },
+  (t) => [primaryKey({ columns: [t.huntId, t.position] })],
+);
+
+export const runs = pgTable(
+  "runs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    huntId: bigint("hunt_id", { mode: "number" })
+      .notNull()
+      .references(() => hunts.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    /** Correlation token passed as the `locate_id` input; null for manual verdicts. */
+    token: text("token").unique(),
+    runId: bigint("run_id", { mode: "number" }),
+    attempt: integer("attempt").notNull().default(1),
+    /** `dispatching` until the dispatch call returned; a row stuck there after a crash is repaired by the reconciler. */
+    status: text("status").$type<RunStatus | "dispatching" | "error">().notNull(),
+    conclusion: text("conclusion"),
+    verdict: text("verdict").$type<Verdict>(),
+    /** Orders verdicts in time: the newest verdict per version wins (§5). */
+    verdictSeq: bigint("verdict_seq", { mode: "number" }),
+    url: text("url"),
+    round: integer("round").notNull(),
+    manualBy: text("manual_by"),
+    note: text("note"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("runs_by_hunt").on(t.huntId), index("runs_by_run_id").on(t.runId)],
+);
+
+/** Webhook deliveries already handled, by X-GitHub-Delivery: a redelivery has effect once (§8). */
+export const deliveries = pgTable("deliveries", {
+  id: text("id").primaryKey(),
+  event: text("event").notNull(),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Audit trail: who did what to a hunt, and when. */
+export const events = pgTable(
+  "events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    huntId: bigint("hunt_id", { mode: "number" })
+      .notNull()
+      .references(() => hunts.id, { onDelete: "cascade" }),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    detail: jsonb("detail").$type<Record<string, unknown>>(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("events_by_hunt").on(t.huntId)],
+);
+
+export type HuntRow = typeof hunts.$inferSelect;
+export type NewHunt = typeof hunts.$inferInsert;
+export type VersionRow = typeof versions.$inferSelect;
+export type RunRow = typeof runs.$inferSelect;

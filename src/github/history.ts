@@ -1,0 +1,91 @@
+// Tags and commit ranges read from GitHub: the raw material of version resolution (§5).
+//
+// Cost: tags are listed 100 per request; the range good..bad comes from the compare API, 100 commits per
+// request, with parents and committer dates, which is exactly what ancestry ordering needs. A later
+// optimisation may switch large ranges to GraphQL; the functions here keep their shapes either way.
+import type { GitHub, RepoRef } from "./client.js";
+
+export interface TagRef {
+  readonly name: string;
+  readonly sha: string;
+}
+
+export interface RangeCommit {
+  readonly sha: string;
+  readonly parents: readonly string[];
+  /** Committer time, unix seconds. */
+  readonly date: number;
+  readonly title: string;
+  readonly author: string | null;
+}
+
+export interface CompareResult {
+  readonly status: "ahead" | "behind" | "diverged" | "identical";
+  readonly mergeBaseSha: string | null;
+  readonly totalCommits: number;
+  readonly commits: readonly RangeCommit[];
+}
+
+const PAGE = 100;
+/** The largest range resolved in one go (about 30,000 commits); beyond it the user is asked to narrow the range. */
+export const MAX_COMPARE_PAGES = 300;
+
+export class RangeTooLargeError extends Error {
+  constructor(readonly totalCommits: number) {
+    super(`range of ${totalCommits} commits is larger than ${MAX_COMPARE_PAGES * PAGE}`);
+  }
+}
+
+export async function listTags(gh: GitHub, repo: RepoRef): Promise<TagRef[]> {
+  const tags = await gh.paginate(gh.rest.repos.listTags, { ...repo, per_page: PAGE });
+  return tags.map((tag) => ({ name: tag.name, sha: tag.commit.sha }));
+}
+
+type CompareData = Awaited<ReturnType<GitHub["rest"]["repos"]["compareCommitsWithBasehead"]>>["data"];
+
+function toRangeCommit(commit: CompareData["commits"][number]): RangeCommit {
+  const date = commit.commit.committer?.date ?? commit.commit.author?.date;
+  return {
+    sha: commit.sha,
+    parents: commit.parents.map((parent) => parent.sha),
+    date: date ? Math.floor(Date.parse(date) / 1000) : 0,
+    title: commit.commit.message.split("\n", 1)[0] ?? "",
+    author: commit.author?.login ?? commit.commit.author?.name ?? null,
+  };
+}
+
+async function comparePage(gh: GitHub, repo: RepoRef, base: string, head: string, page: number, perPage: number) {
+  const { data } = await gh.rest.repos.compareCommitsWithBasehead({
+    ...repo,
+    basehead: `${base}...${head}`,
+    page,
+    per_page: perPage,
+  });
+  return data;
+}
+
+/** Every commit reachable from head and not from base (when head is ahead), with the range's status. */
+export async function compareRange(gh: GitHub, repo: RepoRef, base: string, head: string): Promise<CompareResult> {
+  const first = await comparePage(gh, repo, base, head, 1, PAGE);
+  const status = first.status;
+  const result = {
+    status,
+    mergeBaseSha: first.merge_base_commit?.sha ?? null,
+    totalCommits: first.total_commits,
+  };
+  if (status !== "ahead") return { ...result, commits: [] };
+  if (first.total_commits > MAX_COMPARE_PAGES * PAGE) throw new RangeTooLargeError(first.total_commits);
+  const commits = first.commits.map(toRangeCommit);
+  for (let page = 2; commits.length < first.total_commits && page <= MAX_COMPARE_PAGES; page++) {
+    const data = await comparePage(gh, repo, base, head, page, PAGE);
+    if (data.commits.length === 0) break;
+    commits.push(...data.commits.map(toRangeCommit));
+  }
+  return { ...result, commits };
+}
+
+/** The first commits of a range and its size, for the found answer: one request. */
+export async function compareSummary(gh: GitHub, repo: RepoRef, base: string, head: string, count: number) {
+  const data = await comparePage(gh, repo, base, head, 1, count);
+  return { totalCommits: data.total_commits, commits: data.commits.slice(0, count).map(toRangeCommit) };
+}

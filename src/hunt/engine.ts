@@ -1,0 +1,153 @@
+// The hunt use cases: start, ticks, verdicts. Each reads stored state, decides with pure functions, then applies
+// the side effects (dispatches, the comment) from committed state, so a crash between steps loses nothing.
+import type { Logger } from "pino";
+import type { Store } from "../db/client.js";
+import { type HuntSnapshot, insertHunt, loadSnapshot, recordEvent, updateHunt } from "../db/queries/hunts.js";
+import { type RunObservation, applyRunObservation, insertRun, markDispatchFailed, markDispatched } from "../db/queries/runs.js";
+import type { HuntRow } from "../db/schema.js";
+import type { GitHub, RepoRef } from "../github/client.js";
+import { createComment, updateComment } from "../github/comments.js";
+import { compareSummary } from "../github/history.js";
+import { WorkflowProblem, dispatchWorkflow } from "../github/workflows.js";
+import { renderHuntComment } from "../render/index.js";
+import type { SearchView } from "../search/types.js";
+import { planDispatch } from "./decide.js";
+import { workflowProblemReply } from "./replies.js";
+import { newRunToken } from "./runs.js";
+import { analyzeHunt, huntViewOf } from "./snapshot.js";
+
+export interface HuntDeps {
+  readonly store: Store;
+  readonly gh: GitHub;
+  readonly log: Logger;
+}
+
+const FOUND_COMMITS_SHOWN = 30;
+
+export function repoOf(hunt: HuntRow): RepoRef {
+  return { owner: hunt.owner, repo: hunt.repo };
+}
+
+function isActive(hunt: HuntRow): boolean {
+  return hunt.state === "searching" || hunt.state === "paused";
+}
+
+export interface AdvanceOptions {
+  /** Names a human ticked in the comment (already permission-checked). */
+  readonly ticked?: readonly string[];
+  /** The comment's text on GitHub right now, when an edit told us; saves an edit when it already matches. */
+  readonly currentBody?: string | null;
+}
+
+/**
+ * Moves a hunt forward from its stored state: declares it found when the search is done, dispatches what the
+ * ticks or auto-pilot ask for, and brings the comment up to date. Callers hold the hunt's lock.
+ */
+export async function advanceHunt(deps: HuntDeps, huntId: number, options: AdvanceOptions = {}): Promise<void> {
+  const { db } = deps.store;
+  let snapshot = await loadSnapshot(db, huntId);
+  if (!snapshot) return;
+  if (isActive(snapshot.hunt)) {
+    const search = analyzeHunt(snapshot);
+    if (search.done) {
+      await declareFound(deps, snapshot, search);
+    } else {
+      const plan = planDispatch(snapshot, search, options.ticked ?? []);
+      if (plan.positions.length > 0) await dispatchVersions(deps, snapshot, plan.positions);
+      if (plan.budgetExhausted) {
+        await updateHunt(db, huntId, {
+          state: "paused",
+          notice: `The budget of ${snapshot.hunt.maxRuns} runs is used up. Raise \`max-runs\` in .github/locate.yml, or give verdicts by hand with \`/locate good <tag>\` / \`/locate bad <tag>\`.`,
+        });
+      }
+    }
+    snapshot = (await loadSnapshot(db, huntId)) ?? snapshot;
+  }
+  await syncComment(deps, snapshot, options.currentBody ?? null);
+}
+
+async function dispatchVersions(deps: HuntDeps, snapshot: HuntSnapshot, positions: readonly number[]): Promise<void> {
+  const { db } = deps.store;
+  const { hunt } = snapshot;
+  const round = hunt.round + 1;
+  // The rows and their tokens are committed before any dispatch call: `requested` may arrive before the call returns (§4).
+  const rows = await db.transaction(async (tx) => {
+    await updateHunt(tx, hunt.id, { round });
+    const inserted = [];
+    for (const position of positions) {
+      inserted.push(await insertRun(tx, { huntId: hunt.id, position, token: newRunToken(hunt.id), round, status: "dispatching" }));
+    }
+    return inserted;
+  });
+  for (const [index, row] of rows.entries()) {
+    const version = snapshot.versions[row.position];
+    if (!version || !row.token) continue;
+    const inputs = { ...hunt.inputs, ref: version.sha, tag: version.names[0] ?? version.sha, locate_id: row.token };
+    try {
+      const result = await dispatchWorkflow(deps.gh, repoOf(hunt), { workflow: hunt.workflow, ref: hunt.dispatchRef, inputs });
+      await markDispatched(db, row.id, result);
+      deps.log.info({ huntId: hunt.id, position: row.position, runId: result.runId }, "dispatched");
+    } catch (error) {
+      if (error instanceof WorkflowProblem) {
+        // The workflow itself is wrong: every further dispatch would fail the same way, so stop and explain.
+        for (const later of rows.slice(index)) await markDispatchFailed(db, later.id, "not dispatched: the workflow was rejected");
+        await updateHunt(db, hunt.id, { state: "paused", notice: `GitHub rejected the workflow \`${hunt.workflow}\`: ${error.githubMessage}` });
+        await createComment(deps.gh, repoOf(hunt), hunt.issueNumber, workflowProblemReply(hunt.workflow, hunt.dispatchRef, error));
+        return;
+      }
+      deps.log.error({ err: error, huntId: hunt.id, position: row.position }, "dispatch failed");
+      await markDispatchFailed(db, row.id, "dispatch failed; tick the version again to retry");
+    }
+  }
+}
+
+function compareUrl(repoUrl: string, base: string, head: string): string {
+  // Tag names keep `/` and `@` readable in the URL; everything else that could break it is encoded.
+  const part = (name: string) => encodeURIComponent(name).replace(/%2F/gi, "/").replace(/%40/gi, "@");
+  return `${repoUrl}/compare/${part(base)}...${part(head)}`;
+}
+
+async function declareFound(deps: HuntDeps, snapshot: HuntSnapshot, search: SearchView): Promise<void> {
+  const { hunt, versions } = snapshot;
+  const lastGood = versions[search.lastGood];
+  const firstBad = versions[search.firstBad];
+  if (!lastGood || !firstBad) throw new Error(`hunt ${hunt.id}: search positions outside the versions`);
+  const summary = await compareSummary(deps.gh, repoOf(hunt), lastGood.sha, firstBad.sha, FOUND_COMMITS_SHOWN);
+  await updateHunt(deps.store.db, hunt.id, {
+    state: "found",
+    notice: null,
+    result: {
+      compareUrl: compareUrl(hunt.repoUrl, lastGood.names[0] ?? lastGood.sha, firstBad.names[0] ?? firstBad.sha),
+      totalCommits: summary.totalCommits,
+      commits: summary.commits.map((c) => ({ sha: c.sha, title: c.title, author: c.author })),
+    },
+  });
+  await recordEvent(deps.store.db, hunt.id, "locate", "found", { firstBad: firstBad.names[0], lastGood: lastGood.names[0] });
+  deps.log.info({ huntId: hunt.id, firstBad: firstBad.names[0] }, "first bad version found");
+}
+
+/** Renders the comment from stored state and writes it only when the text changed; recreates it if it was deleted. */
+export async function syncComment(deps: HuntDeps, snapshot: HuntSnapshot, currentBody: string | null): Promise<void> {
+  const { hunt } = snapshot;
+  const body = renderHuntComment(huntViewOf(snapshot));
+  const onGitHub = currentBody ?? hunt.commentBody;
+  let commentId = hunt.commentId;
+  if (commentId !== null && body === onGitHub) {
+    if (hunt.commentBody !== body) await updateHunt(deps.store.db, hunt.id, { commentBody: body });
+    return;
+  }
+  if (commentId === null || (await updateComment(deps.gh, repoOf(hunt), commentId, body)) === "missing") {
+    commentId = await createComment(deps.gh, repoOf(hunt), hunt.issueNumber, body);
+  }
+  await updateHunt(deps.store.db, hunt.id, { commentId, commentBody: body });
+}
+
+/** Stores what a workflow_run event says about one of our runs; returns whether anything changed. */
+export async function recordRunObservation(deps: HuntDeps, runRowId: number, huntId: number, seen: RunObservation): Promise<boolean> {
+  const snapshot = await loadSnapshot(deps.store.db, huntId);
+  const row = snapshot?.runs.find((run) => run.id === runRowId);
+  if (!row) return false;
+  return applyRunObservation(deps.store.db, row, seen);
+}
+
+export { insertHunt };

@@ -1,0 +1,83 @@
+// Starting a hunt (§2 start command, §5 versions in range): resolve the versions between good and bad, store them.
+import type { StartOptions } from "../commands/types.js";
+import type { RepoConfig } from "../config/repo-config.js";
+import { ActiveHuntExists, findActiveHunt, insertHunt, recordEvent } from "../db/queries/hunts.js";
+import type { RepoRef } from "../github/client.js";
+import { RangeTooLargeError, compareRange, listTags } from "../github/history.js";
+import { inlineCode } from "../versions/describe.js";
+import { describeResolveError, lookupEndpoints, resolveVersions } from "../versions/resolve.js";
+import type { HuntDeps } from "./engine.js";
+
+export interface StartRequest {
+  readonly installationId: number;
+  readonly repo: RepoRef & { readonly id: number; readonly htmlUrl: string; readonly defaultBranch: string };
+  readonly issueNumber: number;
+  readonly sender: string;
+  readonly good: string;
+  readonly bad: string;
+  readonly options: StartOptions;
+  readonly config: RepoConfig;
+}
+
+export type StartOutcome = { readonly kind: "started"; readonly huntId: number } | { readonly kind: "rejected"; readonly reply: string };
+
+const ALREADY_ACTIVE = "A hunt is already running on this issue. Finish it, or end it with `/locate cancel`, before starting another.";
+
+export async function startHunt(deps: HuntDeps, request: StartRequest): Promise<StartOutcome> {
+  const { db } = deps.store;
+  const { repo, config, options } = request;
+  if (await findActiveHunt(db, repo.id, request.issueNumber)) return { kind: "rejected", reply: ALREADY_ACTIVE };
+
+  const tags = await listTags(deps.gh, repo);
+  const endpoints = lookupEndpoints(tags, request.good, request.bad);
+  if (!endpoints.ok) return { kind: "rejected", reply: describeResolveError(endpoints.error) };
+
+  let compare;
+  try {
+    compare = await compareRange(deps.gh, repo, endpoints.good.sha, endpoints.bad.sha);
+  } catch (error) {
+    if (!(error instanceof RangeTooLargeError)) throw error;
+    return {
+      kind: "rejected",
+      reply: `The range ${inlineCode(request.good)}..${inlineCode(request.bad)} holds ${error.totalCommits} commits, more than Locate reads in one go. Start from a closer good tag.`,
+    };
+  }
+  const filter = { ...config.tags, ...(options.filter ? { include: options.filter } : {}) };
+  const resolved = resolveVersions({ tags, good: endpoints.good, bad: endpoints.bad, compare, filter });
+  if (!resolved.ok) return { kind: "rejected", reply: describeResolveError(resolved.error) };
+
+  try {
+    const hunt = await insertHunt(
+      db,
+      {
+        installationId: request.installationId,
+        repoId: repo.id,
+        owner: repo.owner,
+        repo: repo.repo,
+        repoUrl: repo.htmlUrl,
+        issueNumber: request.issueNumber,
+        mode: "tags",
+        good: request.good,
+        bad: request.bad,
+        state: "searching",
+        autopilot: options.auto ?? false,
+        workflow: options.workflow ?? config.workflow,
+        dispatchRef: config["dispatch-ref"] ?? repo.defaultBranch,
+        inputs: { ...config.inputs, ...options.inputs },
+        parallel: options.parallel ?? config.parallel,
+        candidates: config.candidates,
+        maxRuns: config["max-runs"],
+        timeoutMinutes: config["timeout-minutes"],
+        permission: config.permission,
+        createdBy: request.sender,
+      },
+      resolved.versions.map((version) => ({ names: [...version.names], sha: version.sha })),
+    );
+    await recordEvent(db, hunt.id, request.sender, "start", { good: request.good, bad: request.bad, versions: resolved.versions.length });
+    deps.log.info({ huntId: hunt.id, versions: resolved.versions.length }, "hunt started");
+    return { kind: "started", huntId: hunt.id };
+  } catch (error) {
+    if (error instanceof ActiveHuntExists) return { kind: "rejected", reply: ALREADY_ACTIVE };
+    throw error;
+  }
+}

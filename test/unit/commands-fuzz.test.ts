@@ -1,0 +1,219 @@
+// Property tests: generated commands parse to what they say, and no input whatsoever makes the parser throw or lie.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  INTERNAL_PARSE_ERROR,
+  MAX_COMMANDS_PER_BODY,
+  MAX_NOTE_CHARS,
+  MAX_PARALLEL,
+  MAX_USER_INPUTS,
+  RESERVED_INPUT_NAMES,
+  isValidTagOrSha,
+  parseCommandLine,
+  parseCommands,
+} from "../../src/commands/index.js";
+import type { Command, ParsedLine } from "../../src/commands/index.js";
+
+const KINDS = new Set(["start", "status", "verdict", "retry", "auto", "manual", "pause", "resume", "cancel", "commits", "help"]);
+const ZERO_ARGUMENT_KEYWORDS = ["status", "auto", "manual", "pause", "resume", "cancel", "commits", "help"] as const;
+
+/** Everything a successful parse promises to the rest of the app; a failed one must still explain itself. */
+function assertWellFormed(parsed: ParsedLine): void {
+  expect(typeof parsed.line).toBe("string");
+  if (!parsed.ok) {
+    expect(typeof parsed.error).toBe("string");
+    expect(parsed.error.trim().length).toBeGreaterThan(0);
+    expect(parsed.error).not.toBe(INTERNAL_PARSE_ERROR);
+    return;
+  }
+  const command = parsed.command;
+  expect(KINDS.has(command.kind)).toBe(true);
+  if (command.kind === "start") {
+    expect(isValidTagOrSha(command.good)).toBe(true);
+    expect(isValidTagOrSha(command.bad)).toBe(true);
+    expect(command.good).not.toBe(command.bad);
+    const { parallel, inputs } = command.options;
+    if (parallel !== undefined) expect(Number.isInteger(parallel) && parallel >= 1 && parallel <= MAX_PARALLEL).toBe(true);
+    const names = Object.keys(inputs);
+    expect(names.length).toBeLessThanOrEqual(MAX_USER_INPUTS);
+    for (const name of names) expect(RESERVED_INPUT_NAMES.includes(name.toLowerCase())).toBe(false);
+  }
+  if (command.kind === "verdict" || command.kind === "retry") expect(isValidTagOrSha(command.tag)).toBe(true);
+  if (command.kind === "verdict" && command.note !== null) {
+    expect(command.note.length).toBeGreaterThan(0);
+    expect(command.note.length).toBeLessThanOrEqual(MAX_NOTE_CHARS);
+  }
+}
+
+const tagArbitrary = fc
+  .stringMatching(/^[A-Za-z0-9][A-Za-z0-9._@/+-]{0,24}$/)
+  .filter((tag) => isValidTagOrSha(tag));
+const inputNameArbitrary = fc
+  .stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,15}$/)
+  .filter((name) => !RESERVED_INPUT_NAMES.includes(name.toLowerCase()) && name !== "__proto__");
+const plainTextArbitrary = fc.stringMatching(/^[A-Za-z0-9 .,:;!?()'-]{0,40}$/);
+
+interface GeneratedCommand {
+  readonly line: string;
+  readonly expected: Command;
+}
+
+const startArbitrary: fc.Arbitrary<GeneratedCommand> = fc
+  .record({
+    good: tagArbitrary,
+    bad: tagArbitrary,
+    parallel: fc.option(fc.integer({ min: 1, max: MAX_PARALLEL }), { nil: undefined }),
+    workflow: fc.option(fc.constantFrom("locate.yml", "repro.yaml", "ci-2.yml", "123456"), { nil: undefined }),
+    filter: fc.option(fc.constantFrom("v*", "create-vite@*", "v1.*", "{a,b}*", "release/**"), { nil: undefined }),
+    auto: fc.option(fc.boolean(), { nil: undefined }),
+    inputs: fc.uniqueArray(fc.tuple(inputNameArbitrary, plainTextArbitrary), {
+      maxLength: 5,
+      selector: ([name]) => name.toLowerCase(),
+    }),
+  })
+  .filter(({ good, bad }) => good !== bad)
+  .map(({ good, bad, parallel, workflow, filter, auto, inputs }) => {
+    const words = [`${good}..${bad}`];
+    const options: Extract<Command, { kind: "start" }>["options"] = { inputs: {} };
+    if (parallel !== undefined) {
+      words.push(`parallel=${parallel}`);
+      options.parallel = parallel;
+    }
+    if (workflow !== undefined) {
+      words.push(`workflow=${workflow}`);
+      options.workflow = workflow;
+    }
+    if (filter !== undefined) {
+      words.push(`filter=${filter}`);
+      options.filter = filter;
+    }
+    if (auto !== undefined) {
+      words.push(auto ? "auto" : "auto=false");
+      options.auto = auto;
+    }
+    for (const [name, value] of inputs) {
+      words.push(`input.${name}="${value}"`);
+      options.inputs[name] = value;
+    }
+    return { line: `/locate ${words.join(" ")}`, expected: { kind: "start", good, bad, options } };
+  });
+
+const verdictArbitrary: fc.Arbitrary<GeneratedCommand> = fc
+  .tuple(fc.constantFrom("good", "bad", "skip"), tagArbitrary, plainTextArbitrary)
+  .map(([verdict, tag, note]) => ({
+    line: `/locate ${verdict} ${tag} ${note}`,
+    expected: { kind: "verdict", verdict, tag, note: note.trim() === "" ? null : note.trim() },
+  }));
+
+const simpleArbitrary: fc.Arbitrary<GeneratedCommand> = fc.oneof(
+  tagArbitrary.map((tag): GeneratedCommand => ({ line: `/locate retry ${tag}`, expected: { kind: "retry", tag } })),
+  fc.constantFrom(...ZERO_ARGUMENT_KEYWORDS).map((kind): GeneratedCommand => ({ line: `/locate ${kind}`, expected: { kind } })),
+);
+
+const validCommandArbitrary = fc.oneof(startArbitrary, verdictArbitrary, simpleArbitrary);
+
+// Characters that matter to the grammar or the markdown scanner, so mutations hit the interesting paths often.
+const SPECIAL_FRAGMENTS = ['"', "“", "”", "\\", "..", "...", "=", "`", "```", "~~~", "<!--", "-->", ">", "\n", "\r\n", "\r", "\t", " ", "\u0000", "\u00a0", "\u202e", "\uFEFF", "\uD800", "@{", "input.", "ref", "/locate ", "*", "[", "{"];
+const fragmentArbitrary = fc.oneof(
+  fc.constantFrom(...SPECIAL_FRAGMENTS),
+  fc.string({ unit: "binary", maxLength: 6 }),
+  fc.string({ unit: "grapheme", maxLength: 4 }),
+);
+
+type Mutation = { kind: "insert" | "replace"; at: number; text: string } | { kind: "delete"; at: number; length: number };
+
+const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), text: fragmentArbitrary }),
+  fc.record({ kind: fc.constant("replace" as const), at: fc.nat(), text: fragmentArbitrary }),
+  fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 4 }) }),
+);
+
+function mutate(line: string, mutations: readonly Mutation[]): string {
+  let result = line;
+  for (const mutation of mutations) {
+    const at = result.length === 0 ? 0 : mutation.at % (result.length + 1);
+    if (mutation.kind === "insert") result = result.slice(0, at) + mutation.text + result.slice(at);
+    else if (mutation.kind === "replace") result = result.slice(0, at) + mutation.text + result.slice(at + mutation.text.length);
+    else result = result.slice(0, at) + result.slice(at + mutation.length);
+  }
+  return result;
+}
+
+const mutatedLineArbitrary = fc
+  .tuple(validCommandArbitrary, fc.array(mutationArbitrary, { minLength: 1, maxLength: 6 }))
+  .map(([command, mutations]) => mutate(command.line, mutations));
+
+const randomLineArbitrary = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 80 }).map((text) => `/locate ${text}`),
+  fc.string({ unit: "grapheme", maxLength: 80 }).map((text) => `/locate ${text}`),
+  fc.array(fragmentArbitrary, { maxLength: 12 }).map((parts) => `/locate ${parts.join("")}`),
+  fc.string({ unit: "binary", maxLength: 80 }),
+);
+
+describe("parser properties", () => {
+  it("parses every generated valid command to exactly what it says", () => {
+    fc.assert(
+      fc.property(validCommandArbitrary, ({ line, expected }) => {
+        const parsed = parseCommandLine(line);
+        expect(parsed).toEqual({ ok: true, line: line.trim(), command: expected });
+        expect(parseCommands(`Some context\n\n${line}\n`)).toEqual([parsed]);
+      }),
+      { numRuns: 1_500 },
+    );
+  });
+
+  it("never throws on mutated command lines, and every result is well formed", () => {
+    fc.assert(
+      fc.property(mutatedLineArbitrary, (line) => {
+        assertWellFormed(parseCommandLine(line));
+        for (const parsed of parseCommands(line)) assertWellFormed(parsed);
+      }),
+      { numRuns: 6_000 },
+    );
+  });
+
+  it("never throws on random lines", () => {
+    fc.assert(
+      fc.property(randomLineArbitrary, (line) => {
+        assertWellFormed(parseCommandLine(line));
+        for (const parsed of parseCommands(line)) assertWellFormed(parsed);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it("never throws on bodies mixing commands with markdown, and respects the command limit", () => {
+    const blockArbitrary = fc.oneof(
+      mutatedLineArbitrary,
+      validCommandArbitrary.map((command) => command.line),
+      fc.constantFrom("```", "~~~~", "> ", "<!--", "-->", "    ", "- ```", "<pre>", "</pre>", "", "text `code` text"),
+      fc.string({ unit: "binary", maxLength: 30 }),
+    );
+    fc.assert(
+      fc.property(fc.array(blockArbitrary, { maxLength: 30 }), fc.constantFrom("\n", "\r\n", "\r"), (blocks, newline) => {
+        const parsed = parseCommands(blocks.join(newline));
+        expect(parsed.length).toBeLessThanOrEqual(MAX_COMMANDS_PER_BODY + 1);
+        for (const line of parsed) assertWellFormed(line);
+      }),
+      { numRuns: 1_500 },
+    );
+  });
+
+  it("never throws on huge inputs", () => {
+    const hugeArbitrary = fc
+      .tuple(
+        fc.constantFrom("/locate ", "/locate good v1 ", "/locate v1..v2 input.x=", '/locate v1..v2 input.x="', "/locate v1..", "/locate ", "`".repeat(3)),
+        fc.constantFrom("a", "`", "\"", " ", "..", "<!--", "x ", "\u00e9", "\uD83D\uDE00", "`` ` "),
+        fc.integer({ min: 10_000, max: 80_000 }),
+      )
+      .map(([prefix, unit, length]) => prefix + unit.repeat(Math.ceil(length / unit.length)));
+    fc.assert(
+      fc.property(hugeArbitrary, (text) => {
+        assertWellFormed(parseCommandLine(text));
+        for (const parsed of parseCommands(text)) assertWellFormed(parsed);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
