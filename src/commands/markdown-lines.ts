@@ -91,21 +91,27 @@ function leavesListItem(line: string, fence: OpenFence): boolean {
   return splitIndent(line).columns < fence.listContentColumn;
 }
 
-/** Where the backtick run at `start` ends, and where its code span ends (-1 when no run of the same length closes it on this line). */
-function codeSpanEnd(line: string, start: number): { runEnd: number; spanEnd: number } {
-  let runEnd = start;
-  while (line[runEnd] === "`") runEnd += 1;
-  const runLength = runEnd - start;
-  let search = runEnd;
-  while (search < line.length) {
-    const next = line.indexOf("`", search);
-    if (next < 0) break;
-    let closeEnd = next;
-    while (line[closeEnd] === "`") closeEnd += 1;
-    if (closeEnd - next === runLength) return { runEnd, spanEnd: closeEnd };
-    search = closeEnd;
+/**
+ * For every backtick run on a line, keyed by its start: where the run ends, and where the code span it opens ends
+ * (-1 when no later run of the same length closes it). Computed in one pass so lines full of backticks stay linear.
+ */
+function codeSpans(line: string): Map<number, { runEnd: number; spanEnd: number }> {
+  const runs: Array<{ start: number; end: number }> = [];
+  for (let index = line.indexOf("`"); index >= 0; index = line.indexOf("`", index)) {
+    const start = index;
+    while (line[index] === "`") index += 1;
+    runs.push({ start, end: index });
   }
-  return { runEnd, spanEnd: -1 };
+  const spans = new Map<number, { runEnd: number; spanEnd: number }>();
+  const nextRunEndByLength = new Map<number, number>();
+  for (let runIndex = runs.length - 1; runIndex >= 0; runIndex -= 1) {
+    const run = runs[runIndex];
+    if (run === undefined) continue;
+    const length = run.end - run.start;
+    spans.set(run.start, { runEnd: run.end, spanEnd: nextRunEndByLength.get(length) ?? -1 });
+    nextRunEndByLength.set(length, run.end);
+  }
+  return spans;
 }
 
 /**
@@ -126,18 +132,23 @@ export function scanHtmlComments(
     index = end + 3;
   }
   const blockStart = line.length - line.trimStart().length;
+  // Once no `-->` follows some point, none follows any later point: remembering that keeps a line of many `<!--` linear.
+  let closerMissing = false;
+  const spans = line.includes("`") ? codeSpans(line) : null;
   while (index < line.length) {
     const char = line[index];
     if (char === "`") {
-      const { runEnd, spanEnd } = codeSpanEnd(line, index);
-      const stop = spanEnd < 0 ? runEnd : spanEnd;
+      // The scan only ever stops at the start of a run, so the lookup always succeeds.
+      const span = spans?.get(index);
+      const stop = span === undefined ? index + 1 : span.spanEnd < 0 ? span.runEnd : span.spanEnd;
       visible += line.slice(index, stop);
       index = stop;
       continue;
     }
     if (char === "<" && line.startsWith("<!--", index)) {
       // Searching from the dashes of the opener lets `<!-->` and `<!--->` close themselves, as browsers do.
-      const end = line.indexOf("-->", index + 2);
+      const end: number = closerMissing ? -1 : line.indexOf("-->", index + 2);
+      closerMissing = end < 0;
       if (end >= 0) {
         index = end + 3;
         continue;

@@ -508,7 +508,7 @@ export function parseCommandLine(line: string): ParsedLine {
 }
 
 function parseFound(lines: readonly FoundCommandLine[]): ParsedLine[] {
-  const parsed = lines.slice(0, MAX_COMMANDS_PER_BODY).map((found) => toParsedLine(found.raw, found.visible));
+  const parsed = lines.slice(0, 1000).map((found) => toParsedLine(found.raw, found.visible));
   const firstIgnored = lines[MAX_COMMANDS_PER_BODY];
   if (firstIgnored !== undefined) {
     const ignored = lines.length - MAX_COMMANDS_PER_BODY;

@@ -11,7 +11,7 @@ import { compareSummary } from "../github/history.js";
 import { WorkflowProblem, dispatchWorkflow } from "../github/workflows.js";
 import { renderHuntComment } from "../render/index.js";
 import type { SearchView } from "../search/types.js";
-import { planDispatch } from "./decide.js";
+import { type DispatchRequest, planDispatch } from "./decide.js";
 import { workflowProblemReply } from "./replies.js";
 import { newRunToken } from "./runs.js";
 import { analyzeHunt, huntViewOf } from "./snapshot.js";
@@ -32,9 +32,7 @@ function isActive(hunt: HuntRow): boolean {
   return hunt.state === "searching" || hunt.state === "paused";
 }
 
-export interface AdvanceOptions {
-  /** Names a human ticked in the comment (already permission-checked). */
-  readonly ticked?: readonly string[];
+export interface AdvanceOptions extends DispatchRequest {
   /** The comment's text on GitHub right now, when an edit told us; saves an edit when it already matches. */
   readonly currentBody?: string | null;
 }
@@ -49,10 +47,10 @@ export async function advanceHunt(deps: HuntDeps, huntId: number, options: Advan
   if (!snapshot) return;
   if (isActive(snapshot.hunt)) {
     const search = analyzeHunt(snapshot);
-    if (search.done) {
+    if (search.done && options.retry === undefined) {
       await declareFound(deps, snapshot, search);
     } else {
-      const plan = planDispatch(snapshot, search, options.ticked ?? []);
+      const plan = planDispatch(snapshot, search, options);
       if (plan.positions.length > 0) await dispatchVersions(deps, snapshot, plan.positions);
       if (plan.budgetExhausted) {
         await updateHunt(db, huntId, {

@@ -61,6 +61,7 @@ export function huntViewOf(snapshot: HuntSnapshot, search: SearchView = analyzeH
     repoUrl: hunt.repoUrl,
     good: hunt.good,
     bad: hunt.bad,
+    mode: hunt.mode,
     state: hunt.state,
     autopilot: hunt.autopilot,
     parallel: hunt.parallel,

@@ -50,6 +50,8 @@ export class Router {
         return m ? { param: m[1]!, multi: multiSegment.has(m[1]!) } : { literal: s };
       });
     this.routes.push({ ...def, segments });
+    // Multi-segment params ({ref}, {commit_sha}) could swallow "…/pulls"; trying routes with more literals first prevents that.
+    this.routes.sort((a, b) => literalCount(b) - literalCount(a));
   }
 
   get all(): readonly RouteDef[] {
@@ -67,27 +69,23 @@ export class Router {
   }
 }
 
-function matchSegments(segments: Compiled["segments"], parts: string[]): Record<string, string> | undefined {
-  const params: Record<string, string> = {};
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i]!;
-    if ("literal" in seg) {
-      if (parts[i] !== seg.literal) return undefined;
-      continue;
-    }
-    if (seg.multi) {
-      // Multi-segment params only ever end a template in the routes the sandbox models.
-      if (i !== segments.length - 1) throw new Error("multi-segment parameter must be last");
-      const rest = parts.slice(i).join("/");
-      if (rest === "") return undefined;
-      params[seg.param] = safeDecode(rest);
-      return params;
-    }
-    const part = parts[i];
-    if (part === undefined || part === "") return undefined;
-    params[seg.param] = safeDecode(part);
+function literalCount(route: Compiled): number {
+  return route.segments.filter((s) => "literal" in s).length;
+}
+
+/** Backtracking match; a multi-segment param takes one or more whole segments. */
+function matchSegments(segments: Compiled["segments"], parts: string[], at = 0, from = 0): Record<string, string> | undefined {
+  if (at === segments.length) return from === parts.length ? {} : undefined;
+  const seg = segments[at]!;
+  if ("literal" in seg) return parts[from] === seg.literal ? matchSegments(segments, parts, at + 1, from + 1) : undefined;
+  const last = seg.multi ? parts.length - (segments.length - at - 1) : from + 1;
+  for (let end = from + 1; end <= last; end++) {
+    const taken = parts.slice(from, end);
+    if (taken.some((p) => p === "")) break;
+    const rest = matchSegments(segments, parts, at + 1, end);
+    if (rest) return { [seg.param]: safeDecode(taken.join("/")), ...rest };
   }
-  return parts.length === segments.length ? params : undefined;
+  return undefined;
 }
 
 function safeDecode(text: string): string {

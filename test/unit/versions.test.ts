@@ -145,7 +145,9 @@ describe("lookupEndpoints", () => {
 
   it("suggests a package-prefixed tag for a bare version", () => {
     const tags: TagRef[] = ["svelte@4.0.0", "svelte@4.0.1", "v3.59.2"].map((name) => ({ name, sha: name }));
-    expect(errorOf(lookupEndpoints(tags, "v4.0.0", "svelte@4.0.1"))).toMatchObject({ suggestions: ["svelte@4.0.0"] });
+    expect(errorOf(lookupEndpoints(tags, "v4.0.0", "svelte@4.0.1"))).toMatchObject({
+      suggestions: ["svelte@4.0.0", "svelte@4.0.1"],
+    });
   });
 
   it("rejects the same tag twice, and two names on one commit", () => {

@@ -1,5 +1,5 @@
 // Queries on hunts and their versions; each takes the database or a transaction first.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { type HuntRow, type NewHunt, type RunRow, type VersionRow, events, hunts, runs, versions } from "../schema.js";
 
@@ -92,4 +92,15 @@ export async function loadSnapshot(db: Db, id: number, lock = false): Promise<Hu
 
 export async function recordEvent(db: Db, huntId: number, actor: string, action: string, detail?: Record<string, unknown>) {
   await db.insert(events).values({ huntId, actor, action, detail: detail ?? null });
+}
+
+/** The newest hunt on an issue, whatever its state (for `status` and `commits` after the end). */
+export async function findLatestHunt(db: Db, repoId: number, issueNumber: number): Promise<HuntRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(hunts)
+    .where(and(eq(hunts.repoId, repoId), eq(hunts.issueNumber, issueNumber)))
+    .orderBy(desc(hunts.id))
+    .limit(1);
+  return row;
 }

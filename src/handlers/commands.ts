@@ -1,0 +1,91 @@
+// Runs the commands found in a comment or issue body, in order: permission, then the use case, then a reply if needed.
+import type { Context } from "probot";
+import { renderHelp, requiredPermission } from "../commands/index.js";
+import type { Command, ParsedLine } from "../commands/types.js";
+import { type RepoConfig, parseRepoConfig } from "../config/repo-config.js";
+import { findActiveHunt, findLatestHunt } from "../db/queries/hunts.js";
+import type { GitHub, RepoRef } from "../github/client.js";
+import { createComment, reactSeen } from "../github/comments.js";
+import { type Role, getRole, roleAtLeast } from "../github/permissions.js";
+import { applyHuntCommand } from "../hunt/actions.js";
+import { advanceHunt } from "../hunt/engine.js";
+import { permissionReply } from "../hunt/replies.js";
+import { startHunt } from "../hunt/start.js";
+import { escapeMarkdown } from "../render/escape.js";
+import { type Runtime, depsOf } from "./runtime.js";
+
+/** The repository and issue a command arrived on, from the payload. */
+export interface CommandSource {
+  readonly installationId: number;
+  readonly repo: RepoRef & { readonly id: number; readonly htmlUrl: string; readonly defaultBranch: string };
+  readonly issueNumber: number;
+  readonly sender: string;
+  /** The comment that held the commands, or null for an issue body. */
+  readonly commentId: number | null;
+}
+
+export async function runCommands(runtime: Runtime, context: Context, source: CommandSource, lines: readonly ParsedLine[]): Promise<void> {
+  if (lines.length === 0) return;
+  const gh = context.octokit as GitHub;
+  const reply = (body: string) => createComment(gh, source.repo, source.issueNumber, body);
+  await reactSeen(gh, source.repo, source.commentId !== null ? { commentId: source.commentId } : { issueNumber: source.issueNumber }).catch((error: unknown) =>
+    context.log.warn({ err: error }, "could not react to the command"),
+  );
+  for (const line of lines) {
+    if (!line.ok) {
+      await reply(line.error);
+      continue;
+    }
+    const answer = await runCommand(runtime, context, source, line.command);
+    if (answer) await reply(answer);
+  }
+}
+
+async function hasRole(context: Context, source: CommandSource, required: Role): Promise<boolean> {
+  const role = await getRole(context.octokit as GitHub, source.installationId, source.repo, source.sender);
+  return roleAtLeast(role, required);
+}
+
+/** Reads `.github/locate.yml`; a file that cannot be used becomes the reply. */
+async function loadRepoConfig(context: Context): Promise<{ ok: true; config: RepoConfig } | { ok: false; reply: string }> {
+  let raw: unknown;
+  try {
+    raw = await context.config("locate.yml");
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n", 1)[0] : String(error);
+    return { ok: false, reply: `⚠️ \`.github/locate.yml\` could not be read: ${escapeMarkdown(message, 300)}. Fix the file and run the command again.` };
+  }
+  const parsed = parseRepoConfig(raw);
+  if (parsed.ok) return parsed;
+  return {
+    ok: false,
+    reply: ["⚠️ `.github/locate.yml` has problems, so the hunt did not start:", "", ...parsed.problems.map((p) => `- ${p}`), "", "Fix the file and run the command again."].join("\n"),
+  };
+}
+
+async function runCommand(runtime: Runtime, context: Context, source: CommandSource, command: Command): Promise<string | null> {
+  const deps = depsOf(runtime, context);
+  if (command.kind === "help") return renderHelp();
+
+  if (command.kind === "start") {
+    const config = await loadRepoConfig(context);
+    if (!config.ok) return config.reply;
+    if (!(await hasRole(context, source, config.config.permission))) return permissionReply(source.sender, config.config.permission);
+    const outcome = await startHunt(deps, { ...source, good: command.good, bad: command.bad, options: command.options, config: config.config });
+    if (outcome.kind === "rejected") return outcome.reply;
+    await runtime.queue.run(outcome.huntId, () => advanceHunt(deps, outcome.huntId));
+    return null;
+  }
+
+  const { db } = runtime.store;
+  const hunt =
+    (await findActiveHunt(db, source.repo.id, source.issueNumber)) ??
+    (command.kind === "status" || command.kind === "commits" ? await findLatestHunt(db, source.repo.id, source.issueNumber) : undefined);
+  if (!hunt || hunt.installationId !== source.installationId) {
+    return "There is no hunt on this issue yet. Start one with `/locate <good>..<bad>`; `/locate help` lists the commands.";
+  }
+  if (requiredPermission(command.kind) === "write" && !(await hasRole(context, source, hunt.permission))) {
+    return permissionReply(source.sender, hunt.permission);
+  }
+  return runtime.queue.run(hunt.id, () => applyHuntCommand(deps, hunt.id, command, source.sender));
+}

@@ -1,0 +1,91 @@
+// issue_comment and issues webhooks: commands in comments and issue bodies, and ticks in Locate's own comment.
+import type { Context } from "probot";
+import { newCommandLines, parseCommands } from "../commands/index.js";
+import { getHunt, recordEvent, updateHunt } from "../db/queries/hunts.js";
+import type { GitHub } from "../github/client.js";
+import { createComment } from "../github/comments.js";
+import { getRole, roleAtLeast } from "../github/permissions.js";
+import { advanceHunt, repoOf } from "../hunt/engine.js";
+import { permissionReply } from "../hunt/replies.js";
+import { findHuntId, parseCommentMarks } from "../render/index.js";
+import { type CommandSource, runCommands } from "./commands.js";
+import { type Runtime, depsOf } from "./runtime.js";
+
+type RepositoryPayload = Context<"issue_comment">["payload"]["repository"];
+
+function sourceOf(context: Context<"issue_comment" | "issues">, repository: RepositoryPayload, issueNumber: number, commentId: number | null): CommandSource {
+  return {
+    installationId: context.payload.installation?.id ?? 0,
+    repo: {
+      owner: repository.owner.login,
+      repo: repository.name,
+      id: repository.id,
+      htmlUrl: repository.html_url,
+      defaultBranch: repository.default_branch,
+    },
+    issueNumber,
+    sender: context.payload.sender.login,
+    commentId,
+  };
+}
+
+function isBot(context: Context<"issue_comment" | "issues">): boolean {
+  // Locate's own edits come back as webhooks too; bots never command Locate (§2).
+  return context.payload.sender.type === "Bot";
+}
+
+export function onIssueComment(runtime: Runtime) {
+  return async (context: Context<"issue_comment.created" | "issue_comment.edited">): Promise<void> => {
+    if (isBot(context)) return;
+    const { comment, issue, repository } = context.payload;
+    const huntId = findHuntId(comment.body);
+    if (context.payload.action === "edited" && huntId !== null) {
+      await onTick(runtime, context as Context<"issue_comment.edited">, huntId);
+      return;
+    }
+    const lines =
+      context.payload.action === "edited"
+        ? newCommandLines((context.payload as Context<"issue_comment.edited">["payload"]).changes.body?.from ?? "", comment.body)
+        : parseCommands(comment.body);
+    await runCommands(runtime, context, sourceOf(context, repository, issue.number, comment.id), lines);
+  };
+}
+
+export function onIssueOpened(runtime: Runtime) {
+  return async (context: Context<"issues.opened">): Promise<void> => {
+    if (isBot(context)) return;
+    const { issue, repository } = context.payload;
+    await runCommands(runtime, context, sourceOf(context, repository, issue.number, null), parseCommands(issue.body ?? ""));
+  };
+}
+
+/** A human edited Locate's comment: ticked candidates and the auto-pilot item become dispatches (§3 "Ticks"). */
+async function onTick(runtime: Runtime, context: Context<"issue_comment.edited">, huntId: number): Promise<void> {
+  const { comment, repository, installation, sender, changes } = context.payload;
+  const hunt = await getHunt(runtime.store.db, huntId);
+  // The marker alone proves nothing: the comment must be the one this hunt owns, in this installation and repository.
+  if (!hunt || hunt.commentId !== comment.id || hunt.installationId !== installation?.id || hunt.repoId !== repository.id) {
+    context.log.info({ huntId, commentId: comment.id }, "edit of a comment that is not a hunt comment here; ignored");
+    return;
+  }
+  const marks = parseCommentMarks(comment.body);
+  const before = changes.body?.from !== undefined ? parseCommentMarks(changes.body.from) : null;
+  const previousAutopilot = before?.autopilot ?? hunt.autopilot;
+  const autopilotChanged = marks.autopilot !== null && marks.autopilot !== previousAutopilot;
+  const wantsAction = autopilotChanged || marks.ticked.length > 0;
+  const deps = depsOf(runtime, context);
+  await runtime.queue.run(huntId, async () => {
+    if (wantsAction && !roleAtLeast(await getRole(deps.gh, hunt.installationId, repoOf(hunt), sender.login), hunt.permission)) {
+      await createComment(context.octokit as GitHub, repoOf(hunt), hunt.issueNumber, permissionReply(sender.login, hunt.permission));
+      // Re-rendering from state takes the unauthorised ticks back out of the comment.
+      await advanceHunt(deps, huntId, { currentBody: comment.body });
+      return;
+    }
+    if (autopilotChanged) {
+      await updateHunt(runtime.store.db, huntId, { autopilot: marks.autopilot === true });
+      await recordEvent(runtime.store.db, huntId, sender.login, marks.autopilot ? "auto" : "manual");
+    }
+    if (marks.ticked.length > 0) await recordEvent(runtime.store.db, huntId, sender.login, "tick", { names: marks.ticked });
+    await advanceHunt(deps, huntId, { ticked: marks.ticked, currentBody: comment.body });
+  });
+}

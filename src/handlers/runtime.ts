@@ -1,0 +1,43 @@
+// What every handler shares: the store and the per-hunt queue, plus the error boundary around each delivery.
+import type { Context } from "probot";
+import type { Store } from "../db/client.js";
+import { recordDelivery, wasDelivered } from "../db/queries/deliveries.js";
+import type { GitHub } from "../github/client.js";
+import type { HuntDeps } from "../hunt/engine.js";
+import type { HuntQueue } from "../hunt/queue.js";
+import { INTERNAL_ERROR_REPLY } from "../hunt/replies.js";
+
+export interface Runtime {
+  readonly store: Store;
+  readonly queue: HuntQueue;
+}
+
+export function depsOf(runtime: Runtime, context: Context): HuntDeps {
+  return { store: runtime.store, gh: context.octokit as GitHub, log: context.log };
+}
+
+/**
+ * Runs a handler once per delivery id (§8), and turns an unexpected failure into a log line with context and
+ * a short note on the issue: never a stack trace for the user, never a crash of the process.
+ */
+export function guarded<C extends Context>(runtime: Runtime, handler: (context: C) => Promise<void>) {
+  return async (context: C): Promise<void> => {
+    const { db } = runtime.store;
+    if (await wasDelivered(db, context.id)) {
+      context.log.info({ delivery: context.id }, "delivery already handled; ignoring the redelivery");
+      return;
+    }
+    try {
+      await handler(context);
+      await recordDelivery(db, context.id, context.name);
+    } catch (error) {
+      context.log.error({ err: error, delivery: context.id, event: context.name }, "handler failed");
+      const payload = context.payload as { issue?: { number: number }; repository?: { owner: { login: string }; name: string } };
+      if (payload.issue && payload.repository) {
+        await (context.octokit as GitHub).rest.issues
+          .createComment({ owner: payload.repository.owner.login, repo: payload.repository.name, issue_number: payload.issue.number, body: INTERNAL_ERROR_REPLY })
+          .catch((replyError: unknown) => context.log.error({ err: replyError }, "could not post the internal-error note"));
+      }
+    }
+  };
+}

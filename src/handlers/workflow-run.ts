@@ -1,0 +1,39 @@
+// workflow_run webhooks: a run of ours was queued, started or finished; its conclusion becomes a verdict (§4).
+import type { Context } from "probot";
+import { getHunt } from "../db/queries/hunts.js";
+import { findRunByRunId, findRunByToken } from "../db/queries/runs.js";
+import { advanceHunt, recordRunObservation } from "../hunt/engine.js";
+import { runStatusOf, tokenFromTitle, verdictOf } from "../hunt/runs.js";
+import { type Runtime, depsOf } from "./runtime.js";
+
+export function onWorkflowRun(runtime: Runtime) {
+  return async (context: Context<"workflow_run">): Promise<void> => {
+    const { workflow_run: run, repository, installation } = context.payload;
+    const { db } = runtime.store;
+    // By run id once known; before that by the token the workflow put in its run-name.
+    const token = tokenFromTitle((run as { display_title?: string | null }).display_title);
+    const row = (await findRunByRunId(db, run.id)) ?? (token ? await findRunByToken(db, token) : undefined);
+    if (!row) {
+      context.log.debug({ runId: run.id }, "workflow run is not one of Locate's");
+      return;
+    }
+    const hunt = await getHunt(db, row.huntId);
+    if (!hunt || hunt.installationId !== installation?.id || hunt.repoId !== repository.id) {
+      context.log.warn({ runId: run.id, huntId: row.huntId }, "workflow run matches a hunt of another installation or repository; ignored");
+      return;
+    }
+    const status = runStatusOf(run.status);
+    const deps = depsOf(runtime, context);
+    await runtime.queue.run(hunt.id, async () => {
+      const changed = await recordRunObservation(deps, row.id, hunt.id, {
+        runId: run.id,
+        attempt: run.run_attempt ?? 1,
+        status,
+        verdict: status === "completed" ? verdictOf(run.conclusion) : null,
+        conclusion: run.conclusion ?? null,
+        url: run.html_url,
+      });
+      if (changed) await advanceHunt(deps, hunt.id);
+    });
+  };
+}

@@ -1,0 +1,124 @@
+// Process entry: environment, database and migrations, the webhook server with health checks, graceful shutdown.
+import { realpathSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { fileURLToPath } from "node:url";
+import { getPrivateKey } from "@probot/get-private-key";
+import pino, { type Logger } from "pino";
+import { Probot, Server, run } from "probot";
+import { type Env, loadEnv } from "./config/env.js";
+import { type Store, openStore } from "./db/client.js";
+import { HuntQueue } from "./hunt/queue.js";
+import { locateApp } from "./index.js";
+
+export interface RunningLocate {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Secrets never reach the logs, whatever a library puts in an error or request object. */
+const REDACT = [
+  "privateKey",
+  "*.privateKey",
+  "headers.authorization",
+  "*.headers.authorization",
+  "request.headers.authorization",
+  "err.request.headers.authorization",
+  "err.response.headers.authorization",
+  "token",
+  "*.token",
+];
+
+export function createLogger(env: Env): Logger {
+  return pino({ level: env.LOG_LEVEL ?? "info", redact: { paths: REDACT, censor: "[redacted]" } });
+}
+
+function healthHandler(store: Store) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const path = req.url?.split("?")[0];
+    if (req.method !== "GET") return false;
+    if (path === "/healthz") {
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+      return true;
+    }
+    if (path === "/readyz") {
+      try {
+        await store.check();
+        res.writeHead(200, { "content-type": "text/plain" }).end("ready");
+      } catch {
+        res.writeHead(503, { "content-type": "text/plain" }).end("database not ready");
+      }
+      return true;
+    }
+    return false;
+  };
+}
+
+/** Starts Locate with an installed GitHub App's credentials; resolves once it listens. */
+export async function startLocate(env: Env, privateKey: string, log: Logger = createLogger(env)): Promise<RunningLocate> {
+  if (!env.WEBHOOK_SECRET) throw new Error("Invalid environment:\n  WEBHOOK_SECRET: required when APP_ID is set (webhook signatures are always verified)");
+  const store = await openStore({ url: env.DATABASE_URL, dataDir: env.LOCATE_DATA_DIR });
+  await store.migrate();
+  log.info({ database: store.kind }, "database ready");
+  const queue = new HuntQueue(store);
+  const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}/api/v3` : undefined;
+  const server = new Server({
+    host: env.HOST ?? "localhost",
+    port: env.PORT ?? 3000,
+    ...(env.WEBHOOK_PATH ? { webhookPath: env.WEBHOOK_PATH } : {}),
+    log,
+    Probot: Probot.defaults({ appId: Number(env.APP_ID), privateKey, secret: env.WEBHOOK_SECRET, log, ...(baseUrl ? { baseUrl } : {}) }),
+  });
+  server.addHandler(healthHandler(store));
+  await server.load(locateApp({ store, queue }));
+  await server.start();
+  return {
+    port: server.port,
+    async stop() {
+      // Stop accepting, let handlers in flight finish, then close the database.
+      await server.stop();
+      await queue.drain();
+      await store.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let env: Env;
+  try {
+    env = loadEnv();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+  const privateKey = env.APP_ID ? getPrivateKey({ env: process.env }) : null;
+  if (!env.APP_ID || !privateKey) {
+    // Not registered yet: Probot's setup page creates the GitHub App from app.yml and writes .env.
+    await run(() => {});
+    return;
+  }
+  const log = createLogger(env);
+  const locate = await startLocate(env, privateKey, log);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    locate.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "error during shutdown");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
