@@ -7,6 +7,7 @@ import pino, { type Logger } from "pino";
 import { Probot, Server, run } from "probot";
 import { type Env, loadEnv } from "./config/env.js";
 import { type Store, openStore } from "./db/client.js";
+import { createOctokitClass } from "./github/octokit.js";
 import { HuntQueue } from "./hunt/queue.js";
 import { locateApp } from "./index.js";
 
@@ -66,7 +67,14 @@ export async function startLocate(env: Env, privateKey: string, log: Logger = cr
     port: env.PORT ?? 3000,
     ...(env.WEBHOOK_PATH ? { webhookPath: env.WEBHOOK_PATH } : {}),
     log,
-    Probot: Probot.defaults({ appId: Number(env.APP_ID), privateKey, secret: env.WEBHOOK_SECRET, log, ...(baseUrl ? { baseUrl } : {}) }),
+    Probot: Probot.defaults({
+      appId: Number(env.APP_ID),
+      privateKey,
+      secret: env.WEBHOOK_SECRET,
+      log,
+      Octokit: createOctokitClass({ writeIntervalMs: env.LOCATE_WRITE_INTERVAL_MS ?? 1000 }),
+      ...(baseUrl ? { baseUrl } : {}),
+    }),
   });
   server.addHandler(healthHandler(store));
   await server.load(locateApp({ store, queue }));

@@ -39,6 +39,9 @@ const MAX_WORKFLOW_FILE_CHARS = 255;
 const FORBIDDEN_REF_CHARS = ["~", "^", ":", "?", "*", "[", "\\"];
 // Control characters and bidirectional overrides could hide or disguise text echoed back in a reply.
 const UNSAFE_ECHO_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+// Text Postgres and GitHub cannot take as is: NUL and other C0 controls except tab, DEL, and lone UTF-16 surrogates.
+const UNSTORABLE_CHAR = /[\u0000-\u0008\u000a-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE_CHARS = new RegExp(UNSTORABLE_CHAR.source, "g");
 const MAX_ECHO_CHARS = 80;
 const MAX_SUGGESTION_WORD_CHARS = 40;
 const INPUT_PREFIX = "input.";
@@ -54,7 +57,8 @@ function fail<T>(error: string): Parsed<T> {
 
 /** User text as an inline code span that cannot break out of itself, whatever backticks it holds. */
 function code(text: string): string {
-  const chars = Array.from(text.replace(UNSAFE_ECHO_CHARS, "\uFFFD"));
+  const head = text.slice(0, MAX_ECHO_CHARS * 2);
+  const chars = Array.from(head.replace(UNSTORABLE_CHARS, "\uFFFD").replace(UNSAFE_ECHO_CHARS, "\uFFFD"));
   const shown = chars.length > MAX_ECHO_CHARS ? `${chars.slice(0, MAX_ECHO_CHARS - 1).join("")}…` : chars.join("");
   const longestRun = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longestRun + 1);
@@ -80,11 +84,16 @@ function optionUsage(name: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Names
 
-/** Why `name` is not a valid git tag name (git check-ref-format rules for `refs/tags/<name>`), or null when it is. */
+function hasUnstorableChars(text: string): boolean {
+  return UNSTORABLE_CHAR.test(text);
+}
+
+/** Why `name` is not a valid git tag name (git check-ref-format rules for `refs/tags/<name>`), as markdown, or null when it is. */
 export function tagNameProblem(name: string): string | null {
   if (name === "") return "it is empty";
   if (name.length > MAX_TAG_CHARS) return `it is longer than ${MAX_TAG_CHARS} characters`;
   if (/[\u0000-\u0020\u007f]/.test(name)) return "it contains a space or a control character";
+  if (hasUnstorableChars(name)) return "it contains a character that is not valid text";
   const forbidden = FORBIDDEN_REF_CHARS.find((char) => name.includes(char));
   if (forbidden !== undefined) return `it contains ${code(forbidden)}`;
   if (name.includes("..")) return `it contains ${code("..")}`;
@@ -140,27 +149,32 @@ function closestName(word: string, candidates: readonly string[]): string | unde
 // ---------------------------------------------------------------------------------------------------------------
 // Tokens
 
-/** Splits on whitespace; double quotes (straight or curly, as phones type them) group text with spaces. */
+/**
+ * Splits on whitespace; double quotes group text with spaces, and a backslash escapes a quote or a backslash inside
+ * them. Curly quotes count as double quotes, in any pairing, because phones and some keyboards type them.
+ */
 function tokenize(text: string): Parsed<string[]> {
+  const isQuote = (char: string | undefined): boolean => char === '"' || char === "\u201c" || char === "\u201d";
   const tokens: string[] = [];
   let current = "";
   let inToken = false;
-  let closingQuote: string | null = null;
+  let inQuotes = false;
   for (let index = 0; index < text.length; index += 1) {
     const char = text[index] ?? "";
-    if (closingQuote !== null) {
-      if (char === "\\" && (text[index + 1] === '"' || text[index + 1] === "\\")) {
-        current += text[index + 1];
+    if (inQuotes) {
+      const next = text[index + 1];
+      if (char === "\\" && (isQuote(next) || next === "\\")) {
+        current += next;
         index += 1;
-      } else if (char === closingQuote || char === '"') {
-        closingQuote = null;
+      } else if (isQuote(char)) {
+        inQuotes = false;
       } else {
         current += char;
       }
       continue;
     }
-    if (char === '"' || char === "\u201c") {
-      closingQuote = char === '"' ? '"' : "\u201d";
+    if (isQuote(char)) {
+      inQuotes = true;
       inToken = true;
     } else if (/\s/.test(char)) {
       if (inToken) tokens.push(current);
@@ -171,7 +185,7 @@ function tokenize(text: string): Parsed<string[]> {
       inToken = true;
     }
   }
-  if (closingQuote !== null) return fail(`A quote is not closed in ${code(text.trim())}.`);
+  if (inQuotes) return fail(`A quote is not closed in ${code(text.trim())}.`);
   if (inToken) tokens.push(current);
   return { ok: true, value: tokens };
 }
@@ -194,7 +208,8 @@ function parseRange(rangeToken: string, nextToken: string | undefined): Parsed<{
   if (separator < 0) return fail(`A hunt starts with a range of two versions joined by ${code("..")}. ${usageOf(start)}`);
   const good = unwrapCodeSpan(token.slice(0, separator));
   const bad = unwrapCodeSpan(token.slice(separator + 2));
-  const spacedBad = bad === "" && nextToken !== undefined && !nextToken.includes("=") ? nextToken : undefined;
+  const nextIsOption = nextToken === undefined || nextToken.includes("=") || nextToken === "auto";
+  const spacedBad = bad === "" && !nextIsOption ? nextToken : undefined;
   if (spacedBad !== undefined && good !== "") {
     return fail(`Write the range without spaces: ${code(`${COMMAND_PREFIX} ${good}..${spacedBad}`)}. ${usageOf(start)}`);
   }
@@ -286,6 +301,7 @@ function parseWorkflow(value: string): Parsed<string> {
 }
 
 function parseFilter(value: string): Parsed<string> {
+  if (hasUnstorableChars(value)) return fail(`The filter contains a control character or broken text. ${optionUsage("filter")}`);
   if (value.length > MAX_FILTER_CHARS) {
     return fail(`The filter is longer than ${MAX_FILTER_CHARS} characters. ${optionUsage("filter")}`);
   }
@@ -351,6 +367,7 @@ function parseOptions(tokens: readonly string[]): Parsed<StartOptions> {
     if (isInput) {
       const name = parseInputName(key.slice(INPUT_PREFIX.length), key);
       if (!name.ok) return name;
+      if (hasUnstorableChars(value)) return fail(`The value of the input ${code(name.value)} contains a control character or broken text.`);
       options.inputs[name.value] = value;
     } else if (key === "workflow") {
       const workflow = parseWorkflow(value);
@@ -434,8 +451,10 @@ function parseVerdictOrRetry(spec: CommandSpec, argumentText: string): Parsed<Co
   if (afterTag.length > MAX_NOTE_CHARS) {
     return fail(`The note is too long: ${afterTag.length} characters, at most ${MAX_NOTE_CHARS}. ${usageOf(spec)}`);
   }
+  // Notes are only shown, so unstorable characters are replaced rather than refused.
+  const note = afterTag.replace(UNSTORABLE_CHARS, "\uFFFD");
   const verdict = spec.name === "good" || spec.name === "bad" ? spec.name : "skip";
-  return { ok: true, value: { kind: "verdict", verdict, tag: tag.value, note: afterTag === "" ? null : afterTag } };
+  return { ok: true, value: { kind: "verdict", verdict, tag: tag.value, note: note === "" ? null : note } };
 }
 
 function parseKeywordCommand(spec: CommandSpec, argumentText: string): Parsed<Command> {
@@ -455,7 +474,12 @@ function parseKeywordCommand(spec: CommandSpec, argumentText: string): Parsed<Co
     case "commits": {
       const extra = argumentText.trim();
       if (extra !== "") {
-        const optionHint = extra.includes("=") ? " Options such as `parallel=` can only be given when starting a hunt." : "";
+        const rangeFirst = spec.kind === "auto" && (words(extra)[0] ?? "").includes("..");
+        const optionHint = rangeFirst
+          ? ` To start a hunt in auto-pilot, put the range first: ${code(`${COMMAND_PREFIX} ${extra} auto`)}.`
+          : extra.includes("=")
+            ? " Options such as `parallel=` can only be given when starting a hunt."
+            : "";
         return fail(`${code(spec.usage)} takes no arguments, but got ${code(extra)}.${optionHint} ${usageOf(spec)}`);
       }
       return { ok: true, value: { kind: spec.kind } };
@@ -508,7 +532,7 @@ export function parseCommandLine(line: string): ParsedLine {
 }
 
 function parseFound(lines: readonly FoundCommandLine[]): ParsedLine[] {
-  const parsed = lines.slice(0, 1000).map((found) => toParsedLine(found.raw, found.visible));
+  const parsed = lines.slice(0, MAX_COMMANDS_PER_BODY).map((found) => toParsedLine(found.raw, found.visible));
   const firstIgnored = lines[MAX_COMMANDS_PER_BODY];
   if (firstIgnored !== undefined) {
     const ignored = lines.length - MAX_COMMANDS_PER_BODY;

@@ -8,6 +8,11 @@ export interface RepoRef {
   readonly repo: string;
 }
 
+/** Exactly owner and repo: callers often hold richer objects, and Octokit would send any extra key to GitHub. */
+export function repoParams(repo: RepoRef): { owner: string; repo: string } {
+  return { owner: repo.owner, repo: repo.repo };
+}
+
 /** The HTTP status of an Octokit RequestError, or undefined for anything else. */
 export function httpStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;

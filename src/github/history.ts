@@ -3,7 +3,7 @@
 // Cost: tags are listed 100 per request; the range good..bad comes from the compare API, 100 commits per
 // request, with parents and committer dates, which is exactly what ancestry ordering needs. A later
 // optimisation may switch large ranges to GraphQL; the functions here keep their shapes either way.
-import type { GitHub, RepoRef } from "./client.js";
+import { type GitHub, type RepoRef, repoParams } from "./client.js";
 
 export interface TagRef {
   readonly name: string;
@@ -37,7 +37,7 @@ export class RangeTooLargeError extends Error {
 }
 
 export async function listTags(gh: GitHub, repo: RepoRef): Promise<TagRef[]> {
-  const tags = await gh.paginate(gh.rest.repos.listTags, { ...repo, per_page: PAGE });
+  const tags = await gh.paginate(gh.rest.repos.listTags, { ...repoParams(repo), per_page: PAGE });
   return tags.map((tag) => ({ name: tag.name, sha: tag.commit.sha }));
 }
 
@@ -56,7 +56,7 @@ function toRangeCommit(commit: CompareData["commits"][number]): RangeCommit {
 
 async function comparePage(gh: GitHub, repo: RepoRef, base: string, head: string, page: number, perPage: number) {
   const { data } = await gh.rest.repos.compareCommitsWithBasehead({
-    ...repo,
+    ...repoParams(repo),
     basehead: `${base}...${head}`,
     page,
     per_page: perPage,

@@ -1,5 +1,5 @@
 // Who may act (§2): the sender's role on the repository, from the collaborator permission API, cached briefly.
-import { type GitHub, type RepoRef, httpStatus } from "./client.js";
+import { type GitHub, type RepoRef, repoParams, httpStatus } from "./client.js";
 
 export type Role = "none" | "read" | "triage" | "write" | "maintain" | "admin";
 const RANK: Record<Role, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
@@ -23,7 +23,7 @@ export async function getRole(gh: GitHub, installationId: number, repo: RepoRef,
   if (hit && hit.expires > Date.now()) return hit.role;
   let role: Role;
   try {
-    const { data } = await gh.rest.repos.getCollaboratorPermissionLevel({ ...repo, username });
+    const { data } = await gh.rest.repos.getCollaboratorPermissionLevel({ ...repoParams(repo), username });
     // role_name carries triage/maintain (and custom role names); permission is the coarse fallback.
     role = asRole(data.role_name) ?? asRole(data.permission) ?? "none";
   } catch (error) {

@@ -1,5 +1,5 @@
 // Workflow dispatch and runs (§4): dispatch with run details where the server supports them, plain dispatch where it does not.
-import { type GitHub, type RepoRef, githubMessage, httpStatus } from "./client.js";
+import { type GitHub, type RepoRef, repoParams, githubMessage, httpStatus } from "./client.js";
 
 export interface DispatchRequest {
   readonly workflow: string;
@@ -32,7 +32,7 @@ function serverOf(gh: GitHub): string {
 
 export async function dispatchWorkflow(gh: GitHub, repo: RepoRef, request: DispatchRequest): Promise<DispatchResult> {
   const route = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches" as const;
-  const params = { ...repo, workflow_id: request.workflow, ref: request.ref, inputs: { ...request.inputs } };
+  const params = { ...repoParams(repo), workflow_id: request.workflow, ref: request.ref, inputs: { ...request.inputs } };
   const server = serverOf(gh);
   if (!serversWithoutRunDetails.has(server)) {
     try {
@@ -76,7 +76,7 @@ export interface RunInfo {
 
 export async function getRun(gh: GitHub, repo: RepoRef, runId: number): Promise<RunInfo | null> {
   try {
-    const { data } = await gh.rest.actions.getWorkflowRun({ ...repo, run_id: runId });
+    const { data } = await gh.rest.actions.getWorkflowRun({ ...repoParams(repo), run_id: runId });
     return {
       id: data.id,
       attempt: data.run_attempt ?? 1,
@@ -93,7 +93,7 @@ export async function getRun(gh: GitHub, repo: RepoRef, runId: number): Promise<
 
 export async function cancelRun(gh: GitHub, repo: RepoRef, runId: number): Promise<void> {
   try {
-    await gh.rest.actions.cancelWorkflowRun({ ...repo, run_id: runId });
+    await gh.rest.actions.cancelWorkflowRun({ ...repoParams(repo), run_id: runId });
   } catch (error) {
     // 409: the run already finished, which is what cancelling wanted anyway.
     if (httpStatus(error) !== 409) throw error;

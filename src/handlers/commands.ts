@@ -52,7 +52,9 @@ async function loadRepoConfig(context: Context): Promise<{ ok: true; config: Rep
   try {
     raw = await context.config("locate.yml");
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n", 1)[0] : String(error);
+    // Only a file that does not parse is the user's to fix; a failed request is an internal error.
+    if (!(error instanceof Error) || error.name !== "YAMLException") throw error;
+    const message = error.message.split("\n", 1)[0];
     return { ok: false, reply: `⚠️ \`.github/locate.yml\` could not be read: ${escapeMarkdown(message, 300)}. Fix the file and run the command again.` };
   }
   const parsed = parseRepoConfig(raw);

@@ -11,7 +11,7 @@ import { appRoutes } from "./routes/app.js";
 import { issueRoutes } from "./routes/issues.js";
 import { repoRoutes } from "./routes/repos.js";
 import { requestHandler } from "./server.js";
-import type { UserRef } from "./shapes.js";
+import type { UserRef } from "./shapes/common.js";
 import { syntheticHistory } from "./synthetic.js";
 import type { DeliveryLogEntry, RequestLogEntry, Role, SandboxEnv, SandboxOptions, SandboxRun } from "./types.js";
 import type { Chaos } from "./webhooks.js";
@@ -224,7 +224,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 /** Toggles the `- [ ]`/`- [x]` on the line carrying the marker; undefined when there is no such task line. */
 export function toggleTask(body: string, marker: string, checked: boolean): string | undefined {
   const lines = body.split("\n");
-  const at = lines.findIndex((line) => line.includes(`<!-- ${marker} -->`) && /^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]/.test(line));
+  // Whitespace inside the comment delimiters is the renderer's choice, so any amount is accepted.
+  const escaped = marker.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const hidden = new RegExp(`<!--\\s*${escaped}\\s*-->`);
+  const at = lines.findIndex((line) => hidden.test(line) && /^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]/.test(line));
   if (at < 0) return undefined;
   lines[at] = lines[at]!.replace(/^(\s*(?:[-*+]|\d+[.)])\s+)\[[ xX]\]/, `$1[${checked ? "x" : " "}]`);
   return lines.join("\n");

@@ -1,11 +1,12 @@
 // Simulated GitHub Actions: the dispatchable workflow, dispatch checks, and runs that go queued → in_progress → completed on timers.
 import type { Graph } from "./history.js";
 import { prng, seedFrom } from "./prng.js";
-import type { WorkflowModel } from "./shapes.js";
+import type { WorkflowModel } from "./shapes/actions.js";
 import type { SandboxRun, WorkflowInputSpec } from "./types.js";
 
 export const FIRST_RUN_ID = 9_000_000_000;
-const DEFAULT_RUN_NAME = "locate ${{ inputs.tag }} [${{ inputs.locate_id }}]";
+/** The §4 template's run-name, which puts the correlation token into display_title. */
+export const DEFAULT_RUN_NAME = "locate ${{ inputs.tag }} [${{ inputs.locate_id }}]";
 const INCONCLUSIVE = ["cancelled", "timed_out", "startup_failure"] as const;
 
 export type RunEvent = "requested" | "in_progress" | "completed";

@@ -32,12 +32,17 @@ export interface SandboxOptions {
   workflow?: { file?: string; id?: number; name?: string; runName?: string | null; dispatchable?: boolean } | null;
   /** Where webhooks go (the app's /api/github/webhooks); can be set later with setWebhookTarget. */
   webhookUrl?: string;
+  /** Default: unique per sandbox in the process, above 2^31. */
+  installationId?: number;
   /** Port to listen on (127.0.0.1); default any free port. */
   port?: number;
   /** Delivery chaos, all off by default. */
   duplicateRate?: number;
   dropRate?: number;
   shuffleWindowMs?: number;
+  /** Called after every API request and every finished delivery attempt (the CLI prints them). */
+  onRequest?: (entry: RequestLogEntry) => void;
+  onDelivery?: (entry: DeliveryLogEntry) => void;
   /** Validate modelled requests against GitHub's OpenAPI description (default true). */
   validateRequests?: boolean;
 }

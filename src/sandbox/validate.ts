@@ -31,10 +31,10 @@ function check(value: unknown, raw: Schema, at: string[], api: OpenApi, options:
   const schema = flatten(api.deref(raw), api);
   const where = at.length === 0 ? "" : `For 'properties/${at.join("/properties/")}', `;
   if (value === null) {
-    if (schema.nullable || typeList(schema).includes("null") || typeList(schema).length === 0 && !schema.properties && !schema.oneOf && !schema.anyOf) return;
-    if (schema.oneOf || schema.anyOf) {
-      if ([...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].some((s) => accepts(null, s, api, options))) return;
-    }
+    const alternatives = [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])];
+    const untyped = typeList(schema).length === 0 && !schema.properties && alternatives.length === 0;
+    if (schema.nullable || typeList(schema).includes("null") || untyped) return;
+    if (alternatives.some((s) => accepts(null, s, api, options))) return;
     out.push({ at, kind: "type", message: `${where}nil is not ${article(typeList(schema)[0] ?? "value")}.` });
     return;
   }

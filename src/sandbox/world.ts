@@ -4,21 +4,18 @@ import { TokenStore } from "./auth.js";
 import type { Graph } from "./history.js";
 import { hash32, prng } from "./prng.js";
 import type { Prng } from "./prng.js";
-import { RunEngine, normalizeInputs } from "./runs.js";
+import { DEFAULT_RUN_NAME, RunEngine, normalizeInputs } from "./runs.js";
 import type { RunEvent } from "./runs.js";
-import {
-  comment as commentShape,
-  installationRef,
-  issue as issueShape,
-  organization,
-  repository,
-  user as userShape,
-  workflow as workflowShape,
-  workflowRun,
-} from "./shapes.js";
-import type { AppInfo, CommentModel, IssueModel, ReactionContent, ReactionModel, RepoInfo, ShapeContext, UserRef, WorkflowModel } from "./shapes.js";
+import { workflow as workflowShape, workflowRun } from "./shapes/actions.js";
+import type { WorkflowModel } from "./shapes/actions.js";
+import { installationRef, organization, repository, user as userShape } from "./shapes/common.js";
+import type { AppInfo, RepoInfo, ShapeContext, UserRef } from "./shapes/common.js";
+import { comment as commentShape, issue as issueShape } from "./shapes/issues.js";
+import type { CommentModel, IssueModel, ReactionContent, ReactionModel } from "./shapes/issues.js";
 import type { RequestLogEntry, Role, SandboxOptions, SandboxRun } from "./types.js";
 import { Deliverer } from "./webhooks.js";
+
+let sandboxesCreated = 0;
 
 const ROLE_RANK: Record<Role, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
 
@@ -49,7 +46,7 @@ export class World implements ShapeContext {
   readonly repo: RepoInfo;
   readonly app: AppInfo;
   readonly appId: string;
-  readonly installationId = 2_200_000_123;
+  readonly installationId: number;
   readonly botLogin: string;
   readonly bot: UserRef;
   readonly secret: string;
@@ -65,6 +62,7 @@ export class World implements ShapeContext {
   readonly dispatchMode: "details" | "legacy";
   readonly validateRequests: boolean;
   config: string | undefined;
+  readonly onRequest: ((entry: RequestLogEntry) => void) | undefined;
   private readonly roles: Map<string, Role>;
   private defaultRole: Role;
   private readonly rand: Prng;
@@ -79,6 +77,8 @@ export class World implements ShapeContext {
     this.firstBad = init.firstBad;
     this.rand = prng(init.seed ^ 0xc0ffee);
     this.appId = "1234567";
+    // Distinct per sandbox in a process: @octokit/auth-app shares in-flight token requests per installation id across instances.
+    this.installationId = options.installationId ?? 2_200_000_123 + 1_000 * sandboxesCreated++;
     this.app = { id: Number(this.appId), slug: "locate", name: "Locate", createdAt: "2024-05-01T12:00:00Z" };
     this.botLogin = `${this.app.slug}[bot]`;
     this.bot = { login: this.botLogin, id: 190_000_000 + (this.app.id % 1_000_000), type: "Bot" };
@@ -98,6 +98,7 @@ export class World implements ShapeContext {
     this.config = options.config;
     this.dispatchMode = options.dispatchMode ?? "details";
     this.validateRequests = options.validateRequests ?? true;
+    this.onRequest = options.onRequest;
 
     const w = options.workflow === null ? null : (options.workflow ?? {});
     const workflow: WorkflowModel | null = w
@@ -118,7 +119,7 @@ export class World implements ShapeContext {
       inconclusiveRate: options.inconclusiveRate ?? 0,
       workflow,
       dispatchable: w?.dispatchable ?? true,
-      runName: w?.runName === undefined ? "locate ${{ inputs.tag }} [${{ inputs.locate_id }}]" : w.runName,
+      runName: w?.runName === undefined ? DEFAULT_RUN_NAME : w.runName,
       inputs: normalizeInputs(options.workflowInputs),
       onEvent: (run, event) => this.runChanged(run, event),
     });
@@ -127,6 +128,7 @@ export class World implements ShapeContext {
       appId: this.appId,
       hookId: 480_000_001,
       rand: prng(init.seed ^ 0xde11),
+      ...(options.onDelivery ? { onDelivered: options.onDelivery } : {}),
       chaos: { duplicateRate: options.duplicateRate ?? 0, dropRate: options.dropRate ?? 0, shuffleWindowMs: options.shuffleWindowMs ?? 0 },
     });
     if (options.webhookUrl) this.deliverer.target = options.webhookUrl;

@@ -47,6 +47,9 @@ export interface History {
   readonly tags: readonly HistoryTag[];
   /** Position of each commit in `commits`. */
   readonly indexOf: ReadonlyMap<string, number>;
+  /** Parents by position, for fast walks: parents of commit i are parentIndices[parentStart[i] .. parentStart[i + 1]). */
+  readonly parentStart: Int32Array;
+  readonly parentIndices: Int32Array;
   commit(sha: string): RangeCommit;
   tag(name: string): HistoryTag;
   /** Tags whose commit is `sha`, in file order. */
@@ -57,7 +60,14 @@ export interface History {
   ancestorsOf(sha: string): Set<string>;
   /** Whether `ancestor` is reachable from `descendant` (a commit is its own ancestor). */
   isAncestor(ancestor: string, descendant: string): boolean;
-  /** What GitHub's compare `base...head` says, by commit SHA (see compareRange). */
+  /**
+   * What GitHub's compare `base...head` (by commit SHA) says: "identical" for one commit;
+   * "ahead" when base is an ancestor of head, with every commit reachable from head and not from
+   * base (oldest first, all at once, where GitHub would paginate) and base as merge base;
+   * "behind" when head is an ancestor of base (merge base head); otherwise "diverged" with a best
+   * common ancestor as merge base (null for unrelated histories). Only "ahead" lists commits.
+   * `baseDate` is the base commit's committer time.
+   */
   compareRange(baseSha: string, headSha: string): RangeCompare;
 }
 
@@ -67,7 +77,7 @@ const cache = new Map<string, History>();
  * Reads and indexes one fixture; repeated calls return the same object, so a test file pays
  * for git/git (82k commits, ~0.3 s) once. Accepts "git__git" or "git/git".
  */
-export function loadHistory(name: HistoryName | string): History {
+export function loadHistory(name: string): History {
   const stem = name.replace("/", "__");
   const cached = cache.get(stem);
   if (cached !== undefined) return cached;
@@ -157,6 +167,8 @@ export function createHistory(file: HistoryData): History {
     commits,
     tags,
     indexOf,
+    parentStart,
+    parentIndices,
     commit,
     tag(name) {
       const found = tagByName.get(name);

@@ -10,7 +10,7 @@ let legacy: Sandbox;
 let hooks: Receiver;
 beforeAll(async () => {
   [sb, legacy] = await Promise.all([
-    startSandbox({ history: { tags: 10 }, firstBad: "v0.6.0", runDuration: { minMs: 20, maxMs: 40 } }),
+    startSandbox({ history: { tags: 10 }, firstBad: "v0.6.0", runDuration: { minMs: 150, maxMs: 250 } }),
     startSandbox({ history: { tags: 4 }, dispatchMode: "legacy", runDuration: { minMs: 10, maxMs: 20 } }),
   ]);
   hooks = await webhookReceiver(sb.env.WEBHOOK_SECRET);

@@ -1,12 +1,14 @@
 // Sandbox repository endpoints: tags with pagination, compare (synthetic and pallets/flask), commits, pulls, contents, permission.
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/index.js";
 import { appOctokit, failure, ownerRepo } from "./support.js";
 
-const FLASK = "/work/shared/fixtures/histories/pallets__flask.json.gz";
+/** The shared fixtures sit beside the repository (…/main and …/shared), locally and on CI. */
+const FLASK = fileURLToPath(new URL("../../../shared/fixtures/histories/pallets__flask.json.gz", import.meta.url));
 
 let sb: Sandbox;
 let flask: Sandbox;

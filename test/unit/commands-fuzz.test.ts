@@ -15,6 +15,15 @@ import {
 } from "../../src/commands/index.js";
 import type { Command, ParsedLine } from "../../src/commands/index.js";
 
+// NUL (Postgres text refuses it) or a lone UTF-16 surrogate (not encodable as UTF-8).
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
 const KINDS = new Set(["start", "status", "verdict", "retry", "auto", "manual", "pause", "resume", "cancel", "commits", "help"]);
 const ZERO_ARGUMENT_KEYWORDS = ["status", "auto", "manual", "pause", "resume", "cancel", "commits", "help"] as const;
 
@@ -31,6 +40,7 @@ function wellFormedProblem(parsed: ParsedLine): string | null {
   }
   const command = parsed.command;
   if (!KINDS.has(command.kind)) return `unknown kind ${String(command.kind)}`;
+  if (stringsIn(command).some((text) => UNSTORABLE.test(text))) return "a command field holds text Postgres or GitHub cannot take";
   if (command.kind === "start") {
     if (!isValidTagOrSha(command.good) || !isValidTagOrSha(command.bad)) return "invalid tag in range";
     if (command.good === command.bad) return "good equals bad";

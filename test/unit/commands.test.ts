@@ -54,6 +54,8 @@ describe("valid commands", () => {
     ["/locate v1..v2 input.empty=", { kind: "start", good: "v1", bad: "v2", options: { inputs: { empty: "" } } }],
     ['/locate v1..v2 input.q="say \\"hi\\" \\\\ bye"', { kind: "start", good: "v1", bad: "v2", options: { inputs: { q: 'say "hi" \\ bye' } } }],
     ["/locate v1..v2 input.msg=“curly quotes”", { kind: "start", good: "v1", bad: "v2", options: { inputs: { msg: "curly quotes" } } }],
+    ["/locate v1..v2 input.msg=”same both sides”", { kind: "start", good: "v1", bad: "v2", options: { inputs: { msg: "same both sides" } } }],
+    ['/locate v1..v2 input.msg="mixed”', { kind: "start", good: "v1", bad: "v2", options: { inputs: { msg: "mixed" } } }],
     ["/locate v1..v2 input.expr=a=b", { kind: "start", good: "v1", bad: "v2", options: { inputs: { expr: "a=b" } } }],
     ["/locate v1..v2 input._x-1=y", { kind: "start", good: "v1", bad: "v2", options: { inputs: { "_x-1": "y" } } }],
     ["/locate status", { kind: "status" }],
@@ -95,6 +97,19 @@ describe("valid commands", () => {
     expect(command.kind === "start" && Object.keys(command.options.inputs)).toEqual(["zeta", "alpha", "mid"]);
   });
 
+  it("replaces characters a database cannot store in notes", () => {
+    expect(commandOf("/locate bad v1 nul\u0000 and \ud800 here")).toEqual({
+      kind: "verdict",
+      verdict: "bad",
+      tag: "v1",
+      note: "nul\ufffd and \ufffd here",
+    });
+  });
+
+  it("keeps emoji in notes intact", () => {
+    expect(commandOf("/locate bad v1 broken 😀")).toEqual({ kind: "verdict", verdict: "bad", tag: "v1", note: "broken 😀" });
+  });
+
   it("ignores an HTML comment on the command line", () => {
     expect(commandOf("/locate good v1 works <!-- hidden -->")).toEqual({ kind: "verdict", verdict: "good", tag: "v1", note: "works" });
     expect(commandOf("/locate status <!-- locate:hunt:7 -->")).toEqual({ kind: "status" });
@@ -119,6 +134,7 @@ describe("errors", () => {
     ["/locate v1...v2", ["three dots", "`/locate v1..v2`"]],
     ["/locate ..v2", ["no good tag", START_USAGE]],
     ["/locate v1..", ["no bad tag", START_USAGE]],
+    ["/locate v1.. auto", ["no bad tag"]],
     ["/locate v1..v2..v3", ["more than one `..`"]],
     ["/locate v1..v1", ["both `v1`", "two different"]],
     ["/locate v1~1..v2", ["`v1~1` is not a valid tag name", "`~`", START_USAGE]],
@@ -179,6 +195,10 @@ describe("errors", () => {
     ["/locate v1..v2 input.REF=main", ["`REF` is reserved"]],
     ["/locate v1..v2 input.__proto__=x", ["`__proto__` cannot be used"]],
     ['/locate v1..v2 input.msg="hello', ["quote is not closed", START_USAGE]],
+    ["/locate v1..v2 input.x=a\u0000b", ["`x` contains a control character"]],
+    ["/locate v1..v2 input.x=\ud800", ["`x` contains a control character or broken text"]],
+    ["/locate v1..v2 filter=v\u0001*", ["filter contains a control character"]],
+    ["/locate good v\udc001", ["not a valid tag name", "not valid text"]],
     ["/locate good", ["`/locate good` needs a tag", "/locate good <tag> [note]"]],
     ["/locate bad", ["`/locate bad` needs a tag", "/locate bad <tag> [note]"]],
     ["/locate skip   ", ["`/locate skip` needs a tag", "/locate skip <tag> [note]"]],
@@ -190,6 +210,7 @@ describe("errors", () => {
     ["/locate status please", ["`/locate status` takes no arguments", "`please`"]],
     ["/locate cancel wrong range", ["`/locate cancel` takes no arguments"]],
     ["/locate auto parallel=5", ["takes no arguments", "only be given when starting a hunt"]],
+    ["/locate auto v1..v2", ["put the range first", "`/locate v1..v2 auto`"]],
     ["/locatex status", ["Commands start with `/locate`"]],
   ];
   it.each(cases)("%s", (line, fragments) => {

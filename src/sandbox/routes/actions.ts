@@ -1,7 +1,8 @@
 // GitHub Actions endpoints: workflow dispatch (both GHES behaviours), run lookup, run lists with filters, and cancel.
 import { error, notFound, ok, paginate } from "../http.js";
 import type { ApiRequest, ApiResponse, RouteDef } from "../router.js";
-import { repoApiUrl, repoWebUrl, workflowRun } from "../shapes.js";
+import { workflowRun } from "../shapes/actions.js";
+import { repoApiUrl, repoWebUrl } from "../shapes/common.js";
 import type { SandboxRun } from "../types.js";
 import type { World } from "../world.js";
 

@@ -1,7 +1,7 @@
 // App-level endpoints, authenticated with the app JWT: installation access tokens and GET /app.
 import { error, ok } from "../http.js";
 import type { RouteDef } from "../router.js";
-import { APP_PERMISSIONS, app, repository } from "../shapes.js";
+import { APP_PERMISSIONS, app, repository } from "../shapes/common.js";
 import type { World } from "../world.js";
 
 export function appRoutes(world: World): RouteDef[] {

@@ -1,8 +1,8 @@
 // Issue endpoints the app uses: read the issue, list/create/read/edit/delete comments, and add reactions.
 import { error, notFound, ok, paginate } from "../http.js";
 import type { ApiResponse, RouteDef } from "../router.js";
-import { comment, issue as issueShape, reaction } from "../shapes.js";
-import type { IssueModel, ReactionContent } from "../shapes.js";
+import { comment, issue as issueShape, reaction } from "../shapes/issues.js";
+import type { IssueModel, ReactionContent } from "../shapes/issues.js";
 import { MAX_COMMENT_LENGTH } from "../world.js";
 import type { World } from "../world.js";
 

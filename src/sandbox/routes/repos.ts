@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { commitMeta } from "../commit-meta.js";
 import { error, linkHeader, notFound, ok, paginate, pageParams } from "../http.js";
 import type { RouteDef } from "../router.js";
-import { commit, pullRequest, repoApiUrl, repoWebUrl, repository, tag, user } from "../shapes.js";
+import { repoApiUrl, repoWebUrl, repository, user } from "../shapes/common.js";
+import { commit, pullRequest, tag } from "../shapes/git.js";
 import type { Role } from "../types.js";
 import type { World } from "../world.js";
 
@@ -14,6 +15,8 @@ const COMPARE_UNPAGED_LIMIT = 250;
 
 export function repoRoutes(world: World): RouteDef[] {
   const g = world.graph;
+  // GitHub lists tags by name, newest-looking first (numeric-aware, descending).
+  const sortedTags = [...g.tags].sort((a, b) => b.name.localeCompare(a.name, "en", { numeric: true }));
   return [
     { method: "GET", template: "/repos/{owner}/{repo}", auth: "installation", handler: () => ok(repository(world, true)) },
     {
@@ -21,9 +24,7 @@ export function repoRoutes(world: World): RouteDef[] {
       template: "/repos/{owner}/{repo}/tags",
       auth: "installation",
       handler: (req) => {
-        // GitHub lists tags by name, newest-looking first (numeric-aware, descending).
-        const sorted = [...g.tags].sort((a, b) => b.name.localeCompare(a.name, "en", { numeric: true }));
-        const page = paginate(sorted, req, world.api);
+        const page = paginate(sortedTags, req, world.api);
         return ok(page.items.map((t) => tag(world, t)), 200, page.headers);
       },
     },

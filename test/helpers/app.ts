@@ -1,0 +1,50 @@
+// A Probot instance running Locate on an in-memory PGlite store, for integration tests through probot.receive().
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import pino from "pino";
+import { Probot } from "probot";
+import { createOctokitClass } from "../../src/github/octokit.js";
+import { type Store, openStore } from "../../src/db/client.js";
+import { clearRoleCache } from "../../src/github/permissions.js";
+import { forgetServerCapabilities } from "../../src/github/workflows.js";
+import { HuntQueue } from "../../src/hunt/queue.js";
+import { locateApp } from "../../src/index.js";
+
+export interface TestApp {
+  readonly probot: Probot;
+  readonly store: Store;
+  receive(name: string, payload: unknown, id?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starting PGlite costs seconds, so a test file opens one store and empties it between tests. */
+export async function openTestStore(): Promise<Store> {
+  const store = await openStore({ dataDir: "memory://" });
+  await store.migrate();
+  return store;
+}
+
+export async function emptyStore(store: Store): Promise<void> {
+  await store.db.execute(sql`truncate hunts, versions, runs, deliveries, events restart identity cascade`);
+}
+
+export async function createTestApp(options: { store?: Store } = {}): Promise<TestApp> {
+  clearRoleCache();
+  forgetServerCapabilities();
+  const store = options.store ?? (await openTestStore());
+  await emptyStore(store);
+  const probot = new Probot({
+    githubToken: "test-token",
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    Octokit: createOctokitClass({ writeIntervalMs: 0, retry: false }),
+  });
+  await probot.load(locateApp({ store, queue: new HuntQueue(store) }));
+  return {
+    probot,
+    store,
+    async receive(name, payload, id = randomUUID()) {
+      await probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);
+    },
+    close: () => (options.store ? Promise.resolve() : store.close()),
+  };
+}

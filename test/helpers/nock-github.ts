@@ -1,0 +1,171 @@
+// A small stateful GitHub behind nock for integration tests: a linear repository with tags, issue comments,
+// permissions and workflow dispatch. Requests nothing here models are collected as `unmatched` and fail the test.
+import nock from "nock";
+import { REPO } from "./payloads.js";
+
+export const API = "https://api.github.com";
+
+export interface NockGitHubOptions {
+  /** Number of tags, v1.0.0, v1.1.0, …, each two commits after the previous one. */
+  readonly tags: number;
+  /** Index of the first bad tag (runs on it and after it fail). */
+  readonly firstBad: number;
+  readonly dispatchMode?: "details" | "legacy";
+  /** Repository roles by login; anyone else has read. */
+  readonly roles?: Record<string, string>;
+}
+
+export interface Dispatch {
+  readonly inputs: Record<string, string>;
+  readonly ref: string;
+  readonly runId: number;
+  readonly returnRunDetails: boolean;
+}
+
+function sha(n: number): string {
+  return n.toString(16).padStart(8, "0").repeat(5);
+}
+
+export class NockGitHub {
+  readonly commits: { sha: string; parents: string[]; date: string; title: string }[] = [];
+  readonly tags: { name: string; sha: string; index: number }[] = [];
+  /** Every comment body written, by id. */
+  readonly comments = new Map<number, { issue: number; body: string }>();
+  readonly dispatches: Dispatch[] = [];
+  readonly reactions: string[] = [];
+  readonly permissionLookups: string[] = [];
+  readonly unmatched: string[] = [];
+  readonly requests: string[] = [];
+  #nextCommentId = 7_000_000_001;
+  #nextRunId = 9_000_000_001;
+
+  constructor(readonly options: NockGitHubOptions) {
+    for (let i = 0; i < options.tags * 2; i++) {
+      this.commits.push({ sha: sha(i + 1), parents: i === 0 ? [] : [sha(i)], date: new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(), title: `Change number ${i}` });
+    }
+    for (let t = 0; t < options.tags; t++) this.tags.push({ name: `v1.${t}.0`, sha: sha(t * 2 + 1), index: t });
+    nock.disableNetConnect();
+    nock.emitter.on("no match", (req: { method?: string; path?: string; options?: { method?: string; path?: string } }) => {
+      this.unmatched.push(`${req.method ?? req.options?.method} ${req.path ?? req.options?.path}`);
+    });
+    this.#intercept();
+  }
+
+  /** The tag a run of this commit tests, and whether the hidden first bad tag is at or before it. */
+  truthFor(ref: string): "success" | "failure" {
+    const index = this.commits.findIndex((c) => c.sha === ref);
+    const firstBad = this.tags[this.options.firstBad];
+    if (index < 0 || !firstBad) throw new Error(`unknown ref ${ref}`);
+    return index >= this.commits.findIndex((c) => c.sha === firstBad.sha) ? "failure" : "success";
+  }
+
+  /** The hunt comment: the newest comment that carries a hunt marker. */
+  huntComment(): { id: number; body: string } {
+    const found = [...this.comments.entries()].filter(([, c]) => c.body.includes("<!-- locate:hunt:")).pop();
+    if (!found) throw new Error("no hunt comment was posted");
+    return { id: found[0], body: found[1].body };
+  }
+
+  /** Comments that are not the hunt comment: Locate's replies. */
+  replies(): string[] {
+    return [...this.comments.values()].filter((c) => !c.body.includes("<!-- locate:hunt:")).map((c) => c.body);
+  }
+
+  #commitJson(index: number) {
+    const c = this.commits[index]!;
+    return {
+      sha: c.sha,
+      commit: { message: `${c.title}\n\nbody`, author: { name: "Dev", date: c.date }, committer: { name: "Dev", date: c.date } },
+      author: { login: "dev" },
+      parents: c.parents.map((p) => ({ sha: p })),
+    };
+  }
+
+  #intercept(): void {
+    const base = `/repos/${REPO.owner}/${REPO.repo}`;
+    const scope = nock(API).persist();
+    scope
+      .get((uri) => uri.startsWith(`${base}/tags`))
+      .reply(200, (uri: string) => {
+        this.requests.push(`GET ${uri.split("?")[0]}`);
+        return this.tags.map((t) => ({ name: t.name, commit: { sha: t.sha } }));
+      });
+
+    scope
+      .get((uri) => uri.startsWith(`${base}/compare/`))
+      .reply((uri: string) => {
+        const url = new URL(uri, API);
+        const [baseSha, headSha] = decodeURIComponent(url.pathname.split("/compare/")[1]!).split("...");
+        const from = this.commits.findIndex((c) => c.sha === baseSha);
+        const to = this.commits.findIndex((c) => c.sha === headSha);
+        if (from < 0 || to < 0) return [404, { message: "Not Found" }];
+        const status = from === to ? "identical" : from < to ? "ahead" : "behind";
+        const range = from < to ? this.commits.slice(from + 1, to + 1).map((_, i) => this.#commitJson(from + 1 + i)) : [];
+        const perPage = Number(url.searchParams.get("per_page") ?? 250);
+        const page = Number(url.searchParams.get("page") ?? 1);
+        return [
+          200,
+          {
+            status,
+            ahead_by: Math.max(0, to - from),
+            behind_by: Math.max(0, from - to),
+            total_commits: range.length,
+            merge_base_commit: this.#commitJson(Math.min(from, to)),
+            commits: range.slice((page - 1) * perPage, page * perPage),
+          },
+        ];
+      });
+
+    scope.get((uri) => uri.includes("/contents/")).reply(404, { message: "Not Found" });
+
+    scope
+      .get((uri) => uri.startsWith(`${base}/collaborators/`))
+      .reply((uri: string) => {
+        const login = decodeURIComponent(uri.split("/collaborators/")[1]!.split("/")[0]!);
+        this.permissionLookups.push(login);
+        const role = this.options.roles?.[login] ?? "read";
+        return [200, { permission: role === "maintain" ? "write" : role === "triage" ? "read" : role, role_name: role, user: { login } }];
+      });
+
+    scope.post((uri) => uri.includes("/reactions")).reply(201, (uri: string) => {
+      this.reactions.push(uri);
+      return { id: 1, content: "eyes" };
+    });
+
+    scope.post(new RegExp(`^${base}/issues/\\d+/comments$`)).reply(201, (uri: string, body: nock.Body) => {
+      const id = this.#nextCommentId++;
+      const issue = Number(uri.split("/issues/")[1]!.split("/")[0]);
+      this.comments.set(id, { issue, body: (body as { body: string }).body });
+      this.requests.push(`POST ${uri}`);
+      return { id, body: (body as { body: string }).body };
+    });
+
+    scope.patch(new RegExp(`^${base}/issues/comments/\\d+$`)).reply((uri: string, body: nock.Body) => {
+      const id = Number(uri.split("/").pop());
+      const comment = this.comments.get(id);
+      this.requests.push(`PATCH ${uri}`);
+      if (!comment) return [404, { message: "Not Found" }];
+      comment.body = (body as { body: string }).body;
+      return [200, { id, body: comment.body }];
+    });
+
+    scope.post(new RegExp(`^${base}/actions/workflows/[^/]+/dispatches$`)).reply((uri: string, raw: nock.Body) => {
+      const body = raw as { ref: string; inputs: Record<string, string>; return_run_details?: boolean };
+      this.requests.push(`POST ${uri}`);
+      const legacy = this.options.dispatchMode === "legacy";
+      if (legacy && body.return_run_details !== undefined) {
+        return [422, { message: 'Invalid request.\n\n"return_run_details" is not a permitted key.', documentation_url: "https://docs.github.com/rest" }];
+      }
+      const runId = this.#nextRunId++;
+      this.dispatches.push({ inputs: body.inputs, ref: body.ref, runId, returnRunDetails: body.return_run_details === true });
+      if (legacy) return [204, ""];
+      return [200, { workflow_run_id: runId, run_url: `${API}${base}/actions/runs/${runId}`, html_url: `${REPO.htmlUrl}/actions/runs/${runId}` }];
+    });
+  }
+
+  close(): void {
+    nock.cleanAll();
+    nock.emitter.removeAllListeners("no match");
+    nock.enableNetConnect();
+  }
+}
