@@ -4,7 +4,7 @@ import { type HuntSnapshot, loadSnapshot, recordEvent, updateHunt } from "../db/
 import { insertRun } from "../db/queries/runs.js";
 import type { HuntRow } from "../db/schema.js";
 import { cancelRun } from "../github/workflows.js";
-import { inlineCode } from "../versions/describe.js";
+import { inlineCode } from "../render/escape.js";
 import { type HuntDeps, advanceHunt, repoOf } from "./engine.js";
 import { reconcileRuns } from "./reconcile.js";
 import { isInFlight } from "./snapshot.js";

@@ -1,6 +1,6 @@
 // The texts Locate replies with on the issue, outside its hunt comment. Everything from users or GitHub is escaped.
 import { escapeMarkdown } from "../render/escape.js";
-import { inlineCode } from "../versions/describe.js";
+import { inlineCode } from "../render/escape.js";
 import type { WorkflowProblem } from "../github/workflows.js";
 
 /** §4's workflow template, shown whenever the workflow is missing or lacks what Locate needs. */

@@ -4,7 +4,7 @@ import type { RepoConfig } from "../config/repo-config.js";
 import { ActiveHuntExists, findActiveHunt, insertHunt, recordEvent } from "../db/queries/hunts.js";
 import type { RepoRef } from "../github/client.js";
 import { RangeTooLargeError, compareRange, listTags } from "../github/history.js";
-import { inlineCode } from "../versions/describe.js";
+import { inlineCode } from "../render/escape.js";
 import { describeResolveError, lookupEndpoints, resolveVersions } from "../versions/resolve.js";
 import type { HuntDeps } from "./engine.js";
 

@@ -86,3 +86,17 @@ export function decodeMarkerName(encoded: string): string | null {
     return null;
   }
 }
+
+const MAX_INLINE_CODE_LENGTH = 100;
+
+/**
+ * Shows user-provided or repository text as inline code. Inside a code span markdown, mentions
+ * and issue links are inert, so removing backticks (which would close the span) and line breaks
+ * (which would end the paragraph) is all the escaping needed.
+ */
+export function inlineCode(text: string): string {
+  let shown = text.replace(/`/g, "").replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
+  if (shown.length > MAX_INLINE_CODE_LENGTH) shown = `${shown.slice(0, MAX_INLINE_CODE_LENGTH)}…`;
+  return shown === "" ? "(empty)" : `\`${shown}\``;
+}
+

@@ -1,18 +1,6 @@
 // The reply sentence for a range that cannot be searched, safe to drop into issue markdown.
+import { inlineCode } from "../render/escape.js";
 import type { ResolveError, TagFilter } from "./types.js";
-
-const MAX_SHOWN_LENGTH = 100;
-
-/**
- * Shows user-provided or repository text as inline code. Inside a code span markdown, mentions
- * and issue links are inert, so removing backticks (which would close the span) and line breaks
- * (which would end the paragraph) is all the escaping needed.
- */
-export function inlineCode(text: string): string {
-  let shown = text.replace(/`/g, "").replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
-  if (shown.length > MAX_SHOWN_LENGTH) shown = `${shown.slice(0, MAX_SHOWN_LENGTH)}…`;
-  return shown === "" ? "(empty)" : `\`${shown}\``;
-}
 
 /** "a", "a or b", "a, b or c". */
 function listOf(items: readonly string[], lastJoin: "or" | "and"): string {
