@@ -8,7 +8,9 @@ import { Probot, Server, run } from "probot";
 import { type Env, loadEnv } from "./config/env.js";
 import { type Store, openStore } from "./db/client.js";
 import { createOctokitClass } from "./github/octokit.js";
+import type { GitHub } from "./github/client.js";
 import { HuntQueue } from "./hunt/queue.js";
+import { startReconciler } from "./hunt/reconcile.js";
 import { locateApp } from "./index.js";
 
 export interface RunningLocate {
@@ -77,13 +79,19 @@ export async function startLocate(env: Env, privateKey: string, log: Logger = cr
     }),
   });
   server.addHandler(healthHandler(store));
-  await server.load(locateApp({ store, queue }));
+  let reconciler: { stop(): Promise<void> } | undefined;
+  await server.load(async (app, options) => {
+    await locateApp({ store, queue })(app, options);
+    const authFor = async (installationId: number) => (await app.auth(installationId)) as GitHub;
+    reconciler = startReconciler({ store, queue, log, authFor }, (env.LOCATE_RECONCILE_SECONDS ?? 60) * 1000);
+  });
   await server.start();
   return {
     port: server.port,
     async stop() {
       // Stop accepting, let handlers in flight finish, then close the database.
       await server.stop();
+      await reconciler?.stop();
       await queue.drain();
       await store.close();
     },

@@ -104,3 +104,27 @@ export async function cancelRun(gh: GitHub, repo: RepoRef, runId: number): Promi
 export function forgetServerCapabilities(): void {
   serversWithoutRunDetails.clear();
 }
+
+/**
+ * The run whose display title carries this token, among the workflow's dispatched runs created since `since`:
+ * how a run is found when its dispatch returned no id and its webhooks were missed.
+ */
+export async function findRunByToken(gh: GitHub, repo: RepoRef, workflow: string, token: string, since: Date): Promise<RunInfo | null> {
+  const { data } = await gh.rest.actions.listWorkflowRuns({
+    ...repoParams(repo),
+    workflow_id: workflow,
+    event: "workflow_dispatch",
+    created: `>=${new Date(since.getTime() - 60_000).toISOString()}`,
+    per_page: 100,
+  });
+  const run = data.workflow_runs.find((candidate) => candidate.display_title.includes(`[${token}]`));
+  if (!run) return null;
+  return {
+    id: run.id,
+    attempt: run.run_attempt ?? 1,
+    status: run.status ?? "queued",
+    conclusion: run.conclusion ?? null,
+    url: run.html_url,
+    displayTitle: run.display_title,
+  };
+}

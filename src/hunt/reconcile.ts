@@ -1,29 +1,121 @@
-// The reconciler (§8 "Durable"): asks GitHub about runs in flight, for when their webhooks were missed.
-import type { HuntSnapshot } from "../db/queries/hunts.js";
-import { applyRunObservation } from "../db/queries/runs.js";
-import { getRun } from "../github/workflows.js";
-import type { HuntDeps } from "./engine.js";
-import { repoOf } from "./engine.js";
+// The reconciler (§8 "Durable"): asks GitHub about runs in flight whose webhooks may have been missed, gives up on
+// runs past `timeout-minutes`, and repairs dispatches a crash interrupted. Runs at start-up, periodically, and on
+// `/locate status`.
+import type { Logger } from "pino";
+import { inArray, sql } from "drizzle-orm";
+import type { Store } from "../db/client.js";
+import { type HuntSnapshot, loadSnapshot } from "../db/queries/hunts.js";
+import { type RunObservation, applyRunObservation, markDispatchFailed, markInconclusive } from "../db/queries/runs.js";
+import { hunts, runs } from "../db/schema.js";
+import type { RunRow } from "../db/schema.js";
+import type { GitHub } from "../github/client.js";
+import { type RunInfo, findRunByToken, getRun } from "../github/workflows.js";
+import { type HuntDeps, advanceHunt, repoOf } from "./engine.js";
+import type { HuntQueue } from "./queue.js";
 import { runStatusOf, verdictOf } from "./runs.js";
 import { isInFlight } from "./snapshot.js";
 
-/** Polls every run of the hunt that is in flight and has a run id; returns how many changed. */
-export async function reconcileRuns(deps: HuntDeps, snapshot: HuntSnapshot): Promise<number> {
+/** A dispatch still unconfirmed after this long was interrupted (the process died around the call). */
+const INTERRUPTED_DISPATCH_MS = 2 * 60_000;
+
+function observationOf(run: RunInfo): RunObservation {
+  const status = runStatusOf(run.status);
+  return {
+    runId: run.id,
+    attempt: run.attempt,
+    status,
+    verdict: status === "completed" ? verdictOf(run.conclusion) : null,
+    conclusion: run.conclusion,
+    url: run.url,
+  };
+}
+
+async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow, now: Date): Promise<boolean> {
+  const { hunt } = snapshot;
+  const repo = repoOf(hunt);
+  const age = now.getTime() - row.createdAt.getTime();
+  let run: RunInfo | null = null;
+  if (row.runId !== null) run = await getRun(deps.gh, repo, row.runId);
+  else if (row.token) run = await findRunByToken(deps.gh, repo, hunt.workflow, row.token, row.createdAt);
+  if (run) {
+    if (await applyRunObservation(deps.store.db, row, observationOf(run))) return true;
+  } else if (row.status === "dispatching" && age > INTERRUPTED_DISPATCH_MS) {
+    // No run carries the token: the dispatch never reached GitHub. The version counts as untested again.
+    await markDispatchFailed(deps.store.db, row.id, "dispatch was interrupted; the version can be run again");
+    return true;
+  }
+  if (age > hunt.timeoutMinutes * 60_000) {
+    await markInconclusive(deps.store.db, row.id, "locate_timeout", `no verdict after ${hunt.timeoutMinutes} minutes`);
+    return true;
+  }
+  return false;
+}
+
+/** Polls every run of the hunt that is in flight; returns how many changed. Callers hold the hunt's lock. */
+export async function reconcileRuns(deps: HuntDeps, snapshot: HuntSnapshot, now = new Date()): Promise<number> {
   let changed = 0;
   for (const row of snapshot.runs) {
-    if (!isInFlight(row) || row.runId === null) continue;
-    const run = await getRun(deps.gh, repoOf(snapshot.hunt), row.runId);
-    if (!run) continue;
-    const status = runStatusOf(run.status);
-    const applied = await applyRunObservation(deps.store.db, row, {
-      runId: run.id,
-      attempt: run.attempt,
-      status,
-      verdict: status === "completed" ? verdictOf(run.conclusion) : null,
-      conclusion: run.conclusion,
-      url: run.url,
-    });
-    if (applied) changed++;
+    if (isInFlight(row) && (await reconcileRun(deps, snapshot, row, now))) changed++;
   }
   return changed;
+}
+
+export interface ReconcilerDeps {
+  readonly store: Store;
+  readonly queue: HuntQueue;
+  readonly log: Logger;
+  /** An Octokit authenticated as the installation. */
+  readonly authFor: (installationId: number) => Promise<GitHub>;
+}
+
+/** One pass over every active hunt with runs in flight. */
+export async function reconcileAll(deps: ReconcilerDeps, now = new Date()): Promise<{ hunts: number; changed: number }> {
+  const { db } = deps.store;
+  const rows = await db
+    .selectDistinct({ id: hunts.id, installationId: hunts.installationId })
+    .from(hunts)
+    .innerJoin(runs, sql`${runs.huntId} = ${hunts.id}`)
+    .where(sql`${hunts.state} in ('searching', 'paused') and ${inArray(runs.status, ["dispatching", "queued", "running"])}`);
+  let changed = 0;
+  for (const { id, installationId } of rows) {
+    try {
+      const gh = await deps.authFor(installationId);
+      const huntDeps: HuntDeps = { store: deps.store, gh, log: deps.log.child({ huntId: id }) };
+      changed += await deps.queue.run(id, async () => {
+        const snapshot = await loadSnapshot(db, id);
+        if (!snapshot) return 0;
+        const count = await reconcileRuns(huntDeps, snapshot, now);
+        if (count > 0) await advanceHunt(huntDeps, id);
+        return count;
+      });
+    } catch (error) {
+      deps.log.error({ err: error, huntId: id }, "reconciling the hunt failed; the next pass retries");
+    }
+  }
+  if (changed > 0) deps.log.info({ hunts: rows.length, changed }, "reconciler applied missed run updates");
+  return { hunts: rows.length, changed };
+}
+
+/** Runs reconcileAll now and then every `intervalMs`, one pass at a time; `stop()` ends it. */
+export function startReconciler(deps: ReconcilerDeps, intervalMs: number): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  const pass = () => {
+    if (busy) return;
+    busy = true;
+    running = reconcileAll(deps)
+      .catch((error: unknown) => deps.log.error({ err: error }, "reconciler pass failed"))
+      .finally(() => {
+        busy = false;
+      });
+  };
+  pass();
+  const timer = setInterval(pass, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

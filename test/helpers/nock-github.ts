@@ -35,6 +35,9 @@ export class NockGitHub {
   readonly reactions: string[] = [];
   readonly permissionLookups: string[] = [];
   readonly unmatched: string[] = [];
+  readonly cancelled: number[] = [];
+  /** What `GET /actions/runs/{id}` answers, by run id; runs not listed here are still queued. */
+  readonly runState = new Map<number, { status: string; conclusion: string | null }>();
   readonly requests: string[] = [];
   #nextCommentId = 7_000_000_001;
   #nextRunId = 9_000_000_001;
@@ -149,6 +152,19 @@ export class NockGitHub {
       return [200, { id, body: comment.body }];
     });
 
+    scope.get(new RegExp(`^${base}/actions/runs/\\d+$`)).reply((uri: string) => {
+      const runId = Number(uri.split("/").pop());
+      this.requests.push(`GET ${uri}`);
+      return this.dispatches.some((d) => d.runId === runId) ? [200, this.#runJson(runId)] : [404, { message: "Not Found" }];
+    });
+
+    scope.post(new RegExp(`^${base}/actions/runs/\\d+/cancel$`)).reply((uri: string) => {
+      const runId = Number(uri.split("/").at(-2));
+      this.requests.push(`POST ${uri}`);
+      this.cancelled.push(runId);
+      return [202, {}];
+    });
+
     scope.post(new RegExp(`^${base}/actions/workflows/[^/]+/dispatches$`)).reply((uri: string, raw: nock.Body) => {
       const body = raw as { ref: string; inputs: Record<string, string>; return_run_details?: boolean };
       this.requests.push(`POST ${uri}`);
@@ -161,6 +177,19 @@ export class NockGitHub {
       if (legacy) return [204, ""];
       return [200, { workflow_run_id: runId, run_url: `${API}${base}/actions/runs/${runId}`, html_url: `${REPO.htmlUrl}/actions/runs/${runId}` }];
     });
+  }
+
+  #runJson(runId: number) {
+    const dispatch = this.dispatches.find((d) => d.runId === runId);
+    const state = this.runState.get(runId) ?? { status: "queued", conclusion: null };
+    return {
+      id: runId,
+      run_attempt: 1,
+      status: state.status,
+      conclusion: state.conclusion,
+      html_url: `${REPO.htmlUrl}/actions/runs/${runId}`,
+      display_title: `locate ${dispatch?.inputs.tag} [${dispatch?.inputs.locate_id}]`,
+    };
   }
 
   close(): void {

@@ -5,6 +5,7 @@ import { encodeMarkerName } from "../../src/render/escape.js";
 import { parseResultMarker } from "../../src/render/markers.js";
 import { type TestApp, createTestApp, openTestStore } from "../helpers/app.js";
 import { NockGitHub } from "../helpers/nock-github.js";
+import { HuntDriver, huntState, suggestedPicks, tick } from "../helpers/hunt-driver.js";
 import { BOT_LOGIN, issueCommentCreated, issueCommentEdited, workflowRun } from "../helpers/payloads.js";
 
 let store: Store;
@@ -27,42 +28,18 @@ afterEach(async () => {
   expect(unmatched).toEqual([]);
 });
 
-/** Ticks the items with these markers in a comment body, as a person's browser would. */
-function tick(body: string, markers: readonly string[]): string {
-  return body
-    .split("\n")
-    .map((line) => (markers.some((m) => line.includes(`<!-- ${m} -->`)) ? line.replace("- [ ]", "- [x]") : line))
-    .join("\n");
-}
-
-function suggestedPicks(body: string): string[] {
-  return body
-    .split("\n")
-    .filter((line) => line.startsWith("- [ ]") && line.includes("⭐"))
-    .map((line) => /<!-- (locate:tag:[^ ]+) -->/.exec(line)?.[1])
-    .filter((m): m is string => m !== undefined);
-}
-
 async function tickAsUser(login: string, markers: readonly string[]) {
-  const comment = gh.huntComment();
-  const body = tick(comment.body, markers);
-  await app.receive("issue_comment.edited", issueCommentEdited({ body, from: comment.body, login, commentId: comment.id, author: BOT_LOGIN }));
+  await new HuntDriver(app, gh).tick(login, markers);
 }
 
-/** GitHub's side of every dispatch not yet reported: requested, then completed with the true verdict. */
 async function reportRuns(reported: Set<number>) {
-  for (const d of gh.dispatches) {
-    if (reported.has(d.runId)) continue;
-    reported.add(d.runId);
-    const displayTitle = `locate ${d.inputs.tag} [${d.inputs.locate_id}]`;
-    await app.receive("workflow_run", workflowRun("requested", { id: d.runId, status: "requested", displayTitle }));
-    await app.receive("workflow_run", workflowRun("completed", { id: d.runId, status: "completed", conclusion: gh.truthFor(d.inputs.ref!), displayTitle }));
-  }
+  const driver = new HuntDriver(app, gh);
+  for (const id of reported) driver.reported.add(id);
+  await driver.reportRuns();
+  for (const id of driver.reported) reported.add(id);
 }
 
-function state(body: string): string | undefined {
-  return /<!-- locate:state:(\w+) -->/.exec(body)?.[1];
-}
+const state = huntState;
 
 describe("a full hunt", () => {
   it("finds the first bad tag of 40 by ticking the suggested picks", async () => {

@@ -97,3 +97,11 @@ export async function applyRunObservation(db: Db, row: RunRow, seen: RunObservat
     .where(eq(runs.id, row.id));
   return true;
 }
+
+/** Ends a run without a verdict from GitHub (timed out by Locate's own clock): inconclusive, with the reason. */
+export async function markInconclusive(db: Db, id: number, conclusion: string, note: string) {
+  await db
+    .update(runs)
+    .set({ status: "completed", verdict: "inconclusive", conclusion, note, verdictSeq: NEXT_VERDICT_SEQ, updatedAt: sql`now()` })
+    .where(eq(runs.id, id));
+}

@@ -1,0 +1,59 @@
+// Plays the people and GitHub Actions around a hunt in integration tests: ticks in the comment, run webhooks.
+import type { TestApp } from "./app.js";
+import type { NockGitHub } from "./nock-github.js";
+import { BOT_LOGIN, issueCommentCreated, issueCommentEdited, workflowRun } from "./payloads.js";
+
+/** Ticks the items with these markers in a comment body, as a person's browser would. */
+export function tick(body: string, markers: readonly string[]): string {
+  return body
+    .split("\n")
+    .map((line) => (markers.some((m) => line.includes(`<!-- ${m} -->`)) ? line.replace("- [ ]", "- [x]") : line))
+    .join("\n");
+}
+
+/** Markers of the ⭐ suggested picks among the unticked candidates. */
+export function suggestedPicks(body: string): string[] {
+  return body
+    .split("\n")
+    .filter((line) => line.startsWith("- [ ]") && line.includes("⭐"))
+    .map((line) => /<!-- (locate:tag:[^ ]+) -->/.exec(line)?.[1])
+    .filter((m): m is string => m !== undefined);
+}
+
+export function huntState(body: string): string | undefined {
+  return /<!-- locate:state:(\w+) -->/.exec(body)?.[1];
+}
+
+export class HuntDriver {
+  readonly reported = new Set<number>();
+
+  constructor(
+    private readonly app: TestApp,
+    private readonly gh: NockGitHub,
+  ) {}
+
+  comment(login: string, body: string) {
+    return this.app.receive("issue_comment.created", issueCommentCreated({ body, login }));
+  }
+
+  async tick(login: string, markers: readonly string[]) {
+    const comment = this.gh.huntComment();
+    const body = tick(comment.body, markers);
+    await this.app.receive("issue_comment.edited", issueCommentEdited({ body, from: comment.body, login, commentId: comment.id, author: BOT_LOGIN }));
+  }
+
+  /** GitHub's side of every dispatch not yet reported: requested, then completed with the true verdict. */
+  async reportRuns(options: { only?: (tag: string) => boolean } = {}) {
+    for (const d of this.gh.dispatches) {
+      if (this.reported.has(d.runId) || (options.only && !options.only(d.inputs.tag!))) continue;
+      this.reported.add(d.runId);
+      const displayTitle = `locate ${d.inputs.tag} [${d.inputs.locate_id}]`;
+      await this.app.receive("workflow_run", workflowRun("requested", { id: d.runId, status: "requested", displayTitle }));
+      await this.app.receive("workflow_run", workflowRun("completed", { id: d.runId, status: "completed", conclusion: this.gh.truthFor(d.inputs.ref!), displayTitle }));
+    }
+  }
+
+  state(): string | undefined {
+    return huntState(this.gh.huntComment().body);
+  }
+}
