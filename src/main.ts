@@ -99,6 +99,12 @@ export async function startLocate(env: Env, privateKey: string, log: Logger = cr
 }
 
 async function main(): Promise<void> {
+  // Probot's setup page writes the new app's credentials to .env; variables already set win.
+  try {
+    process.loadEnvFile();
+  } catch {
+    // No .env: everything comes from the environment.
+  }
   let env: Env;
   try {
     env = loadEnv();

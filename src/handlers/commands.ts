@@ -8,7 +8,7 @@ import type { GitHub, RepoRef } from "../github/client.js";
 import { createComment, reactSeen } from "../github/comments.js";
 import { type Role, getRole, roleAtLeast } from "../github/permissions.js";
 import { applyHuntCommand } from "../hunt/actions.js";
-import { advanceHunt } from "../hunt/engine.js";
+import { actOnHunt, advanceHunt } from "../hunt/engine.js";
 import { permissionReply } from "../hunt/replies.js";
 import { startHunt } from "../hunt/start.js";
 import { escapeMarkdown } from "../render/escape.js";
@@ -75,7 +75,7 @@ async function runCommand(runtime: Runtime, context: Context, source: CommandSou
     if (!(await hasRole(context, source, config.config.permission))) return permissionReply(source.sender, config.config.permission);
     const outcome = await startHunt(deps, { ...source, good: command.good, bad: command.bad, options: command.options, config: config.config });
     if (outcome.kind === "rejected") return outcome.reply;
-    await runtime.queue.run(outcome.huntId, () => advanceHunt(deps, outcome.huntId));
+    await actOnHunt(deps, outcome.huntId, () => advanceHunt(deps, outcome.huntId));
     return null;
   }
 
@@ -89,5 +89,5 @@ async function runCommand(runtime: Runtime, context: Context, source: CommandSou
   if (requiredPermission(command.kind) === "write" && !(await hasRole(context, source, hunt.permission))) {
     return permissionReply(source.sender, hunt.permission);
   }
-  return runtime.queue.run(hunt.id, () => applyHuntCommand(deps, hunt.id, command, source.sender));
+  return actOnHunt(deps, hunt.id, () => applyHuntCommand(deps, hunt.id, command, source.sender));
 }

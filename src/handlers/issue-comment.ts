@@ -5,7 +5,7 @@ import { getHunt, recordEvent, updateHunt } from "../db/queries/hunts.js";
 import type { GitHub } from "../github/client.js";
 import { createComment } from "../github/comments.js";
 import { getRole, roleAtLeast } from "../github/permissions.js";
-import { advanceHunt, repoOf } from "../hunt/engine.js";
+import { actOnHunt, advanceHunt, repoOf } from "../hunt/engine.js";
 import { permissionReply } from "../hunt/replies.js";
 import { findHuntId, parseCommentMarks } from "../render/index.js";
 import { type CommandSource, runCommands } from "./commands.js";
@@ -74,11 +74,12 @@ async function onTick(runtime: Runtime, context: Context<"issue_comment.edited">
   const autopilotChanged = marks.autopilot !== null && marks.autopilot !== previousAutopilot;
   const wantsAction = autopilotChanged || marks.ticked.length > 0;
   const deps = depsOf(runtime, context);
-  await runtime.queue.run(huntId, async () => {
+  await actOnHunt(deps, huntId, async () => {
+    // GitHub now holds the human's text: the next render compares against it, and rewrites it if it differs.
+    await updateHunt(runtime.store.db, huntId, { commentBody: comment.body });
     if (wantsAction && !roleAtLeast(await getRole(deps.gh, hunt.installationId, repoOf(hunt), sender.login), hunt.permission)) {
       await createComment(context.octokit as GitHub, repoOf(hunt), hunt.issueNumber, permissionReply(sender.login, hunt.permission));
-      // Re-rendering from state takes the unauthorised ticks back out of the comment.
-      await advanceHunt(deps, huntId, { currentBody: comment.body });
+      // The render that follows takes the unauthorised ticks back out of the comment.
       return;
     }
     if (autopilotChanged) {
@@ -86,6 +87,6 @@ async function onTick(runtime: Runtime, context: Context<"issue_comment.edited">
       await recordEvent(runtime.store.db, huntId, sender.login, marks.autopilot ? "auto" : "manual");
     }
     if (marks.ticked.length > 0) await recordEvent(runtime.store.db, huntId, sender.login, "tick", { names: marks.ticked });
-    await advanceHunt(deps, huntId, { ticked: marks.ticked, currentBody: comment.body });
+    await advanceHunt(deps, huntId, { ticked: marks.ticked });
   });
 }

@@ -13,7 +13,7 @@ export interface Runtime {
 }
 
 export function depsOf(runtime: Runtime, context: Context): HuntDeps {
-  return { store: runtime.store, gh: context.octokit as GitHub, log: context.log };
+  return { store: runtime.store, queue: runtime.queue, gh: context.octokit as GitHub, log: context.log };
 }
 
 /**

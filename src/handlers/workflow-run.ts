@@ -2,7 +2,7 @@
 import type { Context } from "probot";
 import { getHunt } from "../db/queries/hunts.js";
 import { findRunByRunId, findRunByToken } from "../db/queries/runs.js";
-import { advanceHunt, recordRunObservation } from "../hunt/engine.js";
+import { actOnHunt, advanceHunt, recordRunObservation } from "../hunt/engine.js";
 import { runStatusOf, tokenFromTitle, verdictOf } from "../hunt/runs.js";
 import { type Runtime, depsOf } from "./runtime.js";
 
@@ -24,7 +24,7 @@ export function onWorkflowRun(runtime: Runtime) {
     }
     const status = runStatusOf(run.status);
     const deps = depsOf(runtime, context);
-    await runtime.queue.run(hunt.id, async () => {
+    await actOnHunt(deps, hunt.id, async () => {
       const changed = await recordRunObservation(deps, row.id, hunt.id, {
         runId: run.id,
         attempt: run.run_attempt ?? 1,

@@ -11,6 +11,7 @@ import { compareSummary } from "../github/history.js";
 import { WorkflowProblem, dispatchWorkflow } from "../github/workflows.js";
 import { renderHuntComment } from "../render/index.js";
 import type { SearchView } from "../search/types.js";
+import type { HuntQueue } from "./queue.js";
 import { type DispatchRequest, planDispatch } from "./decide.js";
 import { workflowProblemReply } from "./replies.js";
 import { newRunToken } from "./runs.js";
@@ -18,8 +19,19 @@ import { analyzeHunt, huntViewOf } from "./snapshot.js";
 
 export interface HuntDeps {
   readonly store: Store;
+  readonly queue: HuntQueue;
   readonly gh: GitHub;
   readonly log: Logger;
+}
+
+/**
+ * Runs a use case on one hunt under its lock, then brings the comment up to date from what got committed.
+ * Every entry point goes through here, so each event is applied alone and the comment follows the state.
+ */
+export async function actOnHunt<T>(deps: HuntDeps, huntId: number, fn: () => Promise<T>): Promise<T> {
+  const result = await deps.queue.run(huntId, fn);
+  await deps.queue.render(huntId, () => refreshComment(deps, huntId));
+  return result;
 }
 
 const FOUND_COMMITS_SHOWN = 30;
@@ -32,18 +44,13 @@ function isActive(hunt: HuntRow): boolean {
   return hunt.state === "searching" || hunt.state === "paused";
 }
 
-export interface AdvanceOptions extends DispatchRequest {
-  /** The comment's text on GitHub right now, when an edit told us; saves an edit when it already matches. */
-  readonly currentBody?: string | null;
-}
-
 /**
- * Moves a hunt forward from its stored state: declares it found when the search is done, dispatches what the
- * ticks or auto-pilot ask for, and brings the comment up to date. Callers hold the hunt's lock.
+ * Moves a hunt forward from its stored state: declares it found when the search is done, and dispatches what
+ * the ticks, a retry or auto-pilot ask for. Callers hold the hunt's lock (see actOnHunt).
  */
-export async function advanceHunt(deps: HuntDeps, huntId: number, options: AdvanceOptions = {}): Promise<void> {
+export async function advanceHunt(deps: HuntDeps, huntId: number, options: DispatchRequest = {}): Promise<void> {
   const { db } = deps.store;
-  let snapshot = await loadSnapshot(db, huntId);
+  const snapshot = await loadSnapshot(db, huntId);
   if (!snapshot) return;
   if (isActive(snapshot.hunt)) {
     const search = analyzeHunt(snapshot);
@@ -59,9 +66,7 @@ export async function advanceHunt(deps: HuntDeps, huntId: number, options: Advan
         });
       }
     }
-    snapshot = (await loadSnapshot(db, huntId)) ?? snapshot;
   }
-  await syncComment(deps, snapshot, options.currentBody ?? null);
 }
 
 async function dispatchVersions(deps: HuntDeps, snapshot: HuntSnapshot, positions: readonly number[]): Promise<void> {
@@ -124,16 +129,17 @@ async function declareFound(deps: HuntDeps, snapshot: HuntSnapshot, search: Sear
   deps.log.info({ huntId: hunt.id, firstBad: firstBad.names[0] }, "first bad version found");
 }
 
-/** Renders the comment from stored state and writes it only when the text changed; recreates it if it was deleted. */
-export async function syncComment(deps: HuntDeps, snapshot: HuntSnapshot, currentBody: string | null): Promise<void> {
+/**
+ * Renders the comment from stored state and writes it only when the text differs from what GitHub has (the
+ * stored copy, which a human edit replaces); recreates it if it was deleted.
+ */
+export async function refreshComment(deps: HuntDeps, huntId: number): Promise<void> {
+  const snapshot = await loadSnapshot(deps.store.db, huntId);
+  if (!snapshot) return;
   const { hunt } = snapshot;
   const body = renderHuntComment(huntViewOf(snapshot));
-  const onGitHub = currentBody ?? hunt.commentBody;
   let commentId = hunt.commentId;
-  if (commentId !== null && body === onGitHub) {
-    if (hunt.commentBody !== body) await updateHunt(deps.store.db, hunt.id, { commentBody: body });
-    return;
-  }
+  if (commentId !== null && body === hunt.commentBody) return;
   if (commentId === null || (await updateComment(deps.gh, repoOf(hunt), commentId, body)) === "missing") {
     commentId = await createComment(deps.gh, repoOf(hunt), hunt.issueNumber, body);
   }

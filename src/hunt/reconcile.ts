@@ -10,7 +10,7 @@ import { hunts, runs } from "../db/schema.js";
 import type { RunRow } from "../db/schema.js";
 import type { GitHub } from "../github/client.js";
 import { type RunInfo, findRunByToken, getRun } from "../github/workflows.js";
-import { type HuntDeps, advanceHunt, repoOf } from "./engine.js";
+import { type HuntDeps, actOnHunt, advanceHunt, repoOf } from "./engine.js";
 import type { HuntQueue } from "./queue.js";
 import { runStatusOf, verdictOf } from "./runs.js";
 import { isInFlight } from "./snapshot.js";
@@ -80,8 +80,8 @@ export async function reconcileAll(deps: ReconcilerDeps, now = new Date()): Prom
   for (const { id, installationId } of rows) {
     try {
       const gh = await deps.authFor(installationId);
-      const huntDeps: HuntDeps = { store: deps.store, gh, log: deps.log.child({ huntId: id }) };
-      changed += await deps.queue.run(id, async () => {
+      const huntDeps: HuntDeps = { store: deps.store, queue: deps.queue, gh, log: deps.log.child({ huntId: id }) };
+      changed += await actOnHunt(huntDeps, id, async () => {
         const snapshot = await loadSnapshot(db, id);
         if (!snapshot) return 0;
         const count = await reconcileRuns(huntDeps, snapshot, now);

@@ -1,0 +1,380 @@
+// `npm run demo`: the sandbox GitHub and Locate (PGlite in a temp dir) in one process; a whole hunt driven from an issue, printed as it happens.
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadEnv } from "../config/env.js";
+import type { RunningLocate } from "../main.js";
+import { createLogger, startLocate } from "../main.js";
+import { findState, parseResultMarker } from "../render/markers.js";
+import { Graph, loadHistoryFile } from "./history.js";
+import type { Sandbox } from "./index.js";
+import { startSandbox } from "./index.js";
+import { prng, seedFrom } from "./prng.js";
+import { syntheticHistory } from "./synthetic.js";
+import { commentToTerminal } from "./terminal.js";
+import type { RequestLogEntry } from "./types.js";
+
+const USAGE = `usage: npm run demo [-- options]
+
+  --history <file|name>  a history .json.gz, or a fixture name such as pallets__flask or nodejs/undici
+                         (default: a synthetic repository)
+  --tags N               synthetic: how many tags to make; history: about how many tags the range spans (default 40)
+  --first-bad TAG        the hidden first bad tag (default: picked from the seed)
+  --parallel k           runs per auto-pilot round, 1..10 (default: Locate's own, 3)
+  --flaky p              chance 0..1 that a run reports the wrong verdict (then the answer may be wrong)
+  --seed S               integer seed for the repository, the hidden first bad and the runs (default: random, printed)
+  --timeout S            give up after S seconds of hunting (default 60)
+  -h, --help`;
+
+const USER = "alice";
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The shared fixtures sit beside the repository (…/main and …/shared), locally and on CI. */
+const FIXTURES_DIR = resolve(REPO_ROOT, "../shared/fixtures/histories");
+const FINAL_STATES = new Set(["found", "cancelled", "failed"]);
+// Long enough to watch runs go queued → running → done, short enough that a default demo takes seconds.
+const RUN_DURATION = { minMs: 200, maxMs: 700 };
+const WRITE_INTERVAL_MS = "10";
+
+interface DemoOptions {
+  history: string | undefined;
+  tags: number;
+  firstBad: string | undefined;
+  parallel: number | undefined;
+  flaky: number;
+  seed: number;
+  timeoutMs: number;
+}
+
+class UsageError extends Error {}
+
+function parseOptions(argv: string[]): DemoOptions | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      history: { type: "string" },
+      tags: { type: "string" },
+      "first-bad": { type: "string" },
+      parallel: { type: "string" },
+      flaky: { type: "string" },
+      seed: { type: "string" },
+      timeout: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return "help";
+  const number = (name: string, raw: string | undefined, check: (n: number) => boolean, fallback: number): number => {
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(parsed) || !check(parsed)) throw new UsageError(`--${name} ${raw} is out of range`);
+    return parsed;
+  };
+  return {
+    history: values.history,
+    tags: number("tags", values.tags, (n) => Number.isInteger(n) && n >= 2 && n <= 5_000, 40),
+    firstBad: values["first-bad"],
+    parallel: values.parallel === undefined ? undefined : number("parallel", values.parallel, (n) => Number.isInteger(n) && n >= 1 && n <= 10, 3),
+    flaky: number("flaky", values.flaky, (n) => n >= 0 && n <= 1, 0),
+    seed: number("seed", values.seed, (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, Math.floor(Math.random() * 100_000)),
+    timeoutMs: number("timeout", values.timeout, (n) => n > 0 && n <= 3_600, 60) * 1_000,
+  };
+}
+
+/** A path as given, or a fixture name (`pallets__flask`, `pallets/flask`) looked up in the shared fixtures folder. */
+function resolveHistoryPath(given: string): string {
+  if (existsSync(given)) return given;
+  const stem = given.replace("/", "__").replace(/\.json\.gz$/, "");
+  const fixture = join(FIXTURES_DIR, `${stem}.json.gz`);
+  if (existsSync(fixture)) return fixture;
+  throw new UsageError(`--history ${given}: no such file, and no fixture ${fixture}`);
+}
+
+interface Scenario {
+  good: string;
+  bad: string;
+  firstBad: string;
+  /** Tags in the range that are neither ancestors nor descendants of the first bad: they test good although they come later. */
+  parallel: string[];
+}
+
+/**
+ * Picks `/locate good..bad` and the hidden first bad so the answer is well defined: good is an ancestor of the first bad,
+ * the first bad an ancestor of bad, all three on the default branch. Without --first-bad, it is drawn from the tags in
+ * the range that every other tag in the range is an ancestor or a descendant of, so release lines merged in sideways
+ * cannot make the right answer ambiguous.
+ */
+function chooseScenario(graph: Graph, options: DemoOptions): Scenario {
+  const rand = prng(seedFrom(options.seed, "demo-scenario"));
+  const onDefault = graph.ancestors(graph.tip);
+  // One entry per commit (several tags on one commit are one version), in topological order.
+  const line = [...new Map(graph.tags.filter((t) => onDefault[t.index]).sort((a, b) => a.index - b.index || a.name.localeCompare(b.name)).map((t) => [t.index, t])).values()];
+  if (line.length < 2) throw new UsageError(`${graph.repo} has fewer than two tags on ${graph.defaultBranch}`);
+  const span = Math.max(1, options.tags - 1);
+  const at = (i: number) => line[i]!;
+
+  if (options.firstBad !== undefined) {
+    const target = graph.tag(options.firstBad);
+    if (!target) throw new UsageError(`--first-bad ${options.firstBad} is not a tag of ${graph.repo}`);
+    const position = line.findIndex((t) => t.index === target.index);
+    if (position < 0) throw new UsageError(`--first-bad ${options.firstBad} is not on ${graph.defaultBranch}; pick a tag that is`);
+    if (position === 0) throw new UsageError(`--first-bad ${options.firstBad} is the oldest tag on ${graph.defaultBranch}: no good tag comes before it`);
+    const above = Math.min(line.length - 1 - position, rand.int(0, span - 1));
+    const below = Math.max(1, Math.min(position, span - above));
+    let badAt = position + above;
+    while (badAt > position && !graph.isAncestor(target.index, at(badAt).index)) badAt--;
+    let goodAt = position - below;
+    while (goodAt < position && !graph.isAncestor(at(goodAt).index, target.index)) goodAt++;
+    if (goodAt === position) throw new UsageError(`no tag on ${graph.defaultBranch} before ${options.firstBad} is its ancestor`);
+    const range = rangeTags(graph, at(goodAt).index, at(badAt).index);
+    return { good: at(goodAt).name, bad: at(badAt).name, firstBad: target.name, parallel: incomparable(graph, target.index, range) };
+  }
+
+  const badAt = line.length - 1;
+  let goodAt = Math.max(0, badAt - span);
+  while (goodAt < badAt - 1 && !graph.isAncestor(at(goodAt).index, at(badAt).index)) goodAt++;
+  const range = rangeTags(graph, at(goodAt).index, at(badAt).index);
+  const clean = range.filter((t) => incomparable(graph, t.index, range).length === 0);
+  const firstBad = rand.pick(clean.length > 0 ? clean : range);
+  return { good: at(goodAt).name, bad: at(badAt).name, firstBad: firstBad.name, parallel: incomparable(graph, firstBad.index, range) };
+}
+
+/** `git tag --merged bad --no-merged good`, one tag per commit. */
+function rangeTags(graph: Graph, good: number, bad: number): Array<{ name: string; index: number }> {
+  const fromBad = graph.ancestors(bad);
+  const fromGood = graph.ancestors(good);
+  return [...new Map(graph.tags.filter((t) => fromBad[t.index] && !fromGood[t.index]).map((t) => [t.index, t])).values()];
+}
+
+function incomparable(graph: Graph, index: number, range: ReadonlyArray<{ name: string; index: number }>): string[] {
+  const up = graph.ancestors(index);
+  const down = graph.descendants(index);
+  return range.filter((t) => !up[t.index] && !down[t.index]).map((t) => t.name);
+}
+
+/** Probot's Server cannot listen on port 0, so the demo asks the OS for a free port first. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done, fail) => {
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => done());
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+function elapsed(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
+}
+
+function rule(label: string, width = 78): string {
+  const head = `── ${label} `;
+  return head + "─".repeat(Math.max(3, width - head.length));
+}
+
+/** Runs the demo and resolves with the exit code; `resources` is filled as things start, so Ctrl-C can stop what exists. */
+async function runDemo(options: DemoOptions, resources: Resources): Promise<number> {
+  const started = performance.now();
+  const ansi = process.stdout.isTTY === true;
+  const historyPath = options.history === undefined ? undefined : resolveHistoryPath(options.history);
+  const graph = new Graph(historyPath ? loadHistoryFile(historyPath) : syntheticHistory(options.tags, options.seed));
+  const scenario = chooseScenario(graph, options);
+
+  const printed = new Map<number, string>();
+  let issueNumber = -1;
+  let edits = 0;
+  // The sandbox reports every API call as it answers it, so each comment write is printed exactly once, in order.
+  const onRequest = (entry: RequestLogEntry) => {
+    const sb = resources.sandbox;
+    if (!sb || entry.status >= 300) return;
+    if (entry.route.endsWith("/reactions") && entry.method === "POST") {
+      console.log(`👀 ${sb.botLogin} reacted to the command`);
+      return;
+    }
+    const isCommentWrite =
+      (entry.method === "POST" && entry.route === "POST /repos/{owner}/{repo}/issues/{issue_number}/comments") ||
+      (entry.method === "PATCH" && entry.route === "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}");
+    if (!isCommentWrite) return;
+    const id = (entry.response as { id?: unknown } | null)?.id;
+    const comment = typeof id === "number" ? sb.getComment(id) : undefined;
+    if (!comment || comment.issue !== issueNumber || printed.get(comment.id) === comment.body) return;
+    const isNew = !printed.has(comment.id);
+    printed.set(comment.id, comment.body);
+    edits++;
+    const what = comment.body.includes("locate:hunt:") ? "hunt comment" : "reply";
+    console.log(`\n${rule(`${sb.botLogin} ${isNew ? "posted" : "edited"} its ${what} · ${elapsed(started)}`)}\n`);
+    console.log(commentToTerminal(comment.body, { ansi }));
+  };
+
+  const sb = await startSandbox({
+    ...(historyPath ? { history: historyPath } : { history: { tags: options.tags } }),
+    firstBad: scenario.firstBad,
+    seed: options.seed,
+    runDuration: RUN_DURATION,
+    flakeRate: options.flaky,
+    permissions: { [USER]: "write" },
+    onRequest,
+  });
+  resources.sandbox = sb;
+  resources.dataDir = mkdtempSync(join(tmpdir(), "locate-demo-"));
+  resources.app = await startApp(sb, resources.dataDir);
+  sb.setWebhookTarget(`http://127.0.0.1:${resources.app.port}/api/github/webhooks`);
+
+  const source = historyPath ? `${graph.repo} (from ${historyPath})` : `${graph.repo} (synthetic)`;
+  console.log(`Sandbox GitHub at ${sb.url}: ${source}, ${graph.tags.length} tags, seed ${options.seed}.`);
+  console.log(`Locate on port ${resources.app.port} with PGlite in ${resources.dataDir}. The hidden first bad tag is revealed at the end.`);
+  if (scenario.parallel.length > 0) {
+    console.log(`Note: ${scenario.parallel.length} tags in the range are on a parallel line to the first bad (${scenario.parallel.slice(0, 5).join(", ")}…): they test good.`);
+  }
+
+  issueNumber = await sb.openIssue({ user: USER, title: "Something broke between releases" });
+  const command = `/locate ${scenario.good}..${scenario.bad}${options.parallel !== undefined ? ` parallel=${options.parallel}` : ""}`;
+  console.log(`\n${USER} opened issue #${issueNumber} and commented: ${command}`);
+  await sb.postComment({ issue: issueNumber, user: USER, body: command });
+
+  const huntComment = await waitUntil(() => sb.listComments(issueNumber).find((c) => c.user === sb.botLogin && c.body.includes("locate:hunt:")), 20_000);
+  if (!huntComment) {
+    console.log(`\n✘ Locate did not start a hunt within 20 s${printed.size > 0 ? "; its reply is above" : ""}.`);
+    return 1;
+  }
+  console.log(`\n${rule(`${USER} ticks 🤖 Auto-pilot · ${elapsed(started)}`)}`);
+  await sb.tick({ commentId: huntComment.id, user: USER, marker: "locate:auto" });
+
+  const huntStarted = performance.now();
+  const finalBody = await waitUntil(() => {
+    const body = sb.getComment(huntComment.id)?.body ?? "";
+    return FINAL_STATES.has(findState(body) ?? "") ? body : undefined;
+  }, options.timeoutMs);
+  const body = finalBody ?? sb.getComment(huntComment.id)?.body ?? "";
+  if (process.env.DEMO_DEBUG) { for (const r of sb.requests) console.log(r.method, r.path, r.status); for (const d of sb.deliveries) console.log(d.event, d.action, d.outcome, d.status, d.error ?? ""); }
+  return summarize({ sb, body, finished: finalBody !== undefined, options, started, huntStarted, edits });
+}
+
+async function startApp(sb: Sandbox, dataDir: string): Promise<RunningLocate> {
+  // The port can be taken between asking and listening; a couple of tries make that race harmless.
+  for (let attempt = 1; ; attempt++) {
+    const env = loadEnv({
+      ...sb.env,
+      HOST: "127.0.0.1",
+      PORT: String(await freePort()),
+      LOCATE_DATA_DIR: dataDir,
+      LOCATE_WRITE_INTERVAL_MS: WRITE_INTERVAL_MS,
+      LOG_LEVEL: "warn",
+    });
+    try {
+      return await startLocate(env, sb.env.PRIVATE_KEY, createLogger(env));
+    } catch (error) {
+      if (attempt >= 3 || (error as { code?: string }).code !== "EADDRINUSE") throw error;
+    }
+  }
+}
+
+function summarize(args: { sb: Sandbox; body: string; finished: boolean; options: DemoOptions; started: number; huntStarted: number; edits: number }): number {
+  const { sb, body, finished, options, started, huntStarted, edits } = args;
+  const hidden = sb.firstBad.tag ?? sb.firstBad.sha;
+  const result = parseResultMarker(body);
+  const state = findState(body) ?? "unknown";
+  const rounds = /Round (\d+)/.exec(body)?.[1] ?? "0";
+  const flakes = sb.runs.filter((run) => run.outcome === "flake");
+  const stats = `${sb.runs.length} runs in ${rounds} rounds · ${edits} comment writes · ${sb.requests.length} API requests · hunt ${elapsed(huntStarted)}, total ${elapsed(started)}`;
+  const flakeNote =
+    flakes.length > 0
+      ? `${flakes.length} of ${sb.runs.length} runs were flaky (reported the opposite of the truth): ${flakes.map((run) => `${run.inputs.tag ?? run.headSha.slice(0, 7)} said ${run.conclusion}`).join(", ")}.`
+      : "";
+
+  console.log(`\n${rule("summary")}`);
+  if (!finished) {
+    console.log(`✘ No answer within ${options.timeoutMs / 1000} s (state: ${state}); the hidden first bad tag was ${hidden}. ${stats}`);
+    if (flakeNote) console.log(flakeNote);
+    return 1;
+  }
+  if (!result) {
+    console.log(`✘ The hunt ended ${state} without naming a first bad tag; the hidden first bad tag was ${hidden}. ${stats}`);
+    if (flakeNote) console.log(flakeNote);
+    return 1;
+  }
+  // Tags sharing the first bad commit are one version, which Locate names by one of them.
+  const namedSha = sb.tags.find((tag) => tag.name === result.firstBad)?.sha;
+  const correct = result.candidates.length === 1 && namedSha === sb.firstBad.sha;
+  if (correct) {
+    console.log(`✔ Locate found the first bad tag ${result.firstBad} (last good ${result.lastGood}); the hidden first bad tag is ${hidden}. ${stats}`);
+    if (flakeNote) console.log(`${flakeNote} They did not mislead it this time.`);
+    return 0;
+  }
+  const named = result.candidates.length > 1 ? `one of ${result.candidates.join(", ")}` : result.firstBad;
+  console.log(`✘ Locate named ${named} but the hidden first bad tag is ${hidden}. ${stats}`);
+  if (flakeNote) console.log(`${flakeNote} Bisection trusts each verdict, so a flaky run sends it the wrong way; /locate retry <tag> re-tests one.`);
+  else console.log(`No run was flaky, so this is a bug in Locate or in the sandbox: please report it with --seed ${options.seed}.`);
+  return 1;
+}
+
+async function waitUntil<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (performance.now() >= deadline) return undefined;
+    await new Promise((done) => setTimeout(done, 20));
+  }
+}
+
+interface Resources {
+  sandbox?: Sandbox;
+  app?: RunningLocate;
+  dataDir?: string;
+}
+
+/** Stops what was started, newest first; never throws, and gives up on a step that hangs. */
+async function release(resources: Resources): Promise<void> {
+  const bounded = (work: Promise<unknown>) => Promise.race([work.catch(() => undefined), new Promise((done) => setTimeout(done, 10_000).unref())]);
+  // No more webhooks: runs still in flight would otherwise be delivered to a server that is shutting down.
+  resources.sandbox?.setWebhookTarget(undefined);
+  if (resources.app) await bounded(resources.app.stop());
+  if (resources.sandbox) await bounded(resources.sandbox.close());
+  if (resources.dataDir) rmSync(resources.dataDir, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  let options: DemoOptions | "help";
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options === "help") {
+    console.log(USAGE);
+    return;
+  }
+  const resources: Resources = {};
+  let stopping = false;
+  const interrupt = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second Ctrl-C: leave at once, but not with a PGlite directory left behind.
+      if (resources.dataDir) rmSync(resources.dataDir, { recursive: true, force: true });
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`\n${signal}: stopping Locate and the sandbox…`);
+    void release(resources).then(() => process.exit(130));
+  };
+  process.on("SIGINT", interrupt);
+  process.on("SIGTERM", interrupt);
+
+  let code: number;
+  try {
+    code = await runDemo(options, resources);
+  } catch (error) {
+    console.error(`\n✘ ${error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    code = error instanceof UsageError ? 2 : 1;
+  }
+  if (stopping) return;
+  stopping = true;
+  await release(resources);
+  process.exit(code);
+}
+
+void main();
