@@ -208,7 +208,7 @@ function parseRange(rangeToken: string, nextToken: string | undefined): Parsed<{
   if (separator < 0) return fail(`A hunt starts with a range of two versions joined by ${code("..")}. ${usageOf(start)}`);
   const good = unwrapCodeSpan(token.slice(0, separator));
   const bad = unwrapCodeSpan(token.slice(separator + 2));
-  const nextIsOption = nextToken === undefined || nextToken.includes("=") || nextToken === "auto";
+  const nextIsOption = nextToken === undefined || nextToken.includes("=") || FLAG_OPTIONS.has(nextToken);
   const spacedBad = bad === "" && !nextIsOption ? nextToken : undefined;
   if (spacedBad !== undefined && good !== "") {
     return fail(`Write the range without spaces: ${code(`${COMMAND_PREFIX} ${good}..${spacedBad}`)}. ${usageOf(start)}`);
@@ -281,6 +281,17 @@ function parseBoolean(value: string, key: string): Parsed<boolean> {
   return fail(`The option ${code(key)} is ${code("true")} or ${code("false")}, not ${code(value)}. ${optionUsage(key)}`);
 }
 
+/** Options that may be written bare, meaning `=true`. */
+const FLAG_OPTIONS: ReadonlySet<string> = new Set(["auto", "confirm"]);
+export const MAX_REPEAT = 5;
+
+function parseRepeat(value: string): Parsed<number> {
+  const outOfRange = `${code(`repeat=${value}`)} is not allowed: runs per version are a whole number from 1 to ${MAX_REPEAT}. ${optionUsage("repeat")}`;
+  if (!/^[0-9]{1,2}$/.test(value)) return fail(outOfRange);
+  const repeat = Number(value);
+  return repeat >= 1 && repeat <= MAX_REPEAT ? { ok: true, value: repeat } : fail(outOfRange);
+}
+
 function parseParallel(value: string): Parsed<number> {
   const outOfRange = `${code(`parallel=${value}`)} is not allowed: runs per round are a whole number from ${MIN_PARALLEL} to ${MAX_PARALLEL}. ${optionUsage("parallel")}`;
   if (!/^[0-9]{1,3}$/.test(value)) return fail(outOfRange);
@@ -351,14 +362,13 @@ function parseOptions(tokens: readonly string[]): Parsed<StartOptions> {
     if (seen.has(seenKey)) return fail(`The option ${code(key)} is given twice; give it once.`);
     seen.add(seenKey);
 
-    if (key === "auto") {
-      if (value === null) {
-        options.auto = true;
-        continue;
+    if (key === "auto" || key === "confirm" || key === "verify") {
+      if (value === null && !FLAG_OPTIONS.has(key)) {
+        return fail(`The option ${code(key)} needs a value, ${code("true")} or ${code("false")}. ${optionUsage(key)}`);
       }
-      const auto = parseBoolean(value, key);
-      if (!auto.ok) return auto;
-      options.auto = auto.value;
+      const flag = value === null ? { ok: true as const, value: true } : parseBoolean(value, key);
+      if (!flag.ok) return flag;
+      options[key] = flag.value;
       continue;
     }
     if (value === null || (value === "" && !isInput)) {
@@ -373,6 +383,10 @@ function parseOptions(tokens: readonly string[]): Parsed<StartOptions> {
       const workflow = parseWorkflow(value);
       if (!workflow.ok) return workflow;
       options.workflow = workflow.value;
+    } else if (key === "repeat") {
+      const repeat = parseRepeat(value);
+      if (!repeat.ok) return repeat;
+      options.repeat = repeat.value;
     } else if (key === "parallel") {
       const parallel = parseParallel(value);
       if (!parallel.ok) return parallel;

@@ -173,6 +173,21 @@ export const START_OPTIONS: readonly StartOptionSpec[] = [
     description: "Start in auto-pilot.",
   },
   {
+    name: "repeat",
+    usage: "repeat=<1..5>",
+    description: "Runs per version, for flaky reproductions: a version is good only if every run passes (default 1).",
+  },
+  {
+    name: "verify",
+    usage: "verify=false",
+    description: "Skip testing the good and the bad end in the first round (by default they run alongside the first picks, and the hunt stops if they disagree).",
+  },
+  {
+    name: "confirm",
+    usage: "confirm",
+    description: "Run the last good and first bad once more before naming them; on by default in auto-pilot, `confirm=false` turns it off.",
+  },
+  {
     name: "input.<name>",
     usage: "input.<name>=<value>",
     description: 'Pass an extra input to the workflow; quote values with spaces: `input.msg="hello world"`.',

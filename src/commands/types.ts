@@ -5,6 +5,12 @@ export interface StartOptions {
   parallel?: number;
   filter?: string;
   auto?: boolean;
+  /** Runs per version (1..5); a version is good only if all pass. */
+  repeat?: number;
+  /** Test the good and bad ends in the first round (default on). */
+  verify?: boolean;
+  /** Run the last good and first bad once more before declaring them (default on in auto-pilot). */
+  confirm?: boolean;
   /** Extra workflow inputs from `input.<name>=<value>`, in the order given. */
   inputs: Record<string, string>;
 }

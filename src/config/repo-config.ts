@@ -8,7 +8,13 @@ const RESERVED_INPUTS = new Set(["ref", "tag", "locate_id"]);
 export const RepoConfig = z
   .object({
     /** File name (e.g. `locate.yml`) or numeric id of the workflow to dispatch. */
-    workflow: z.string().regex(WORKFLOW, "must be a workflow file name like locate.yml, or its numeric id").default("locate.yml"),
+    workflow: z
+      // YAML reads an unquoted id as a number.
+      .preprocess(
+        (value) => (typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? String(value) : value),
+        z.string().regex(WORKFLOW, "must be a workflow file name like locate.yml, or its numeric id"),
+      )
+      .default("locate.yml"),
     /** Branch to dispatch on; default: the repository's default branch. */
     "dispatch-ref": z.string().min(1).max(255).optional(),
     /** Extra static workflow inputs, merged under the inputs of a `/locate` command. */
@@ -51,6 +57,8 @@ export function parseRepoConfig(raw: unknown): { ok: true; config: RepoConfig } 
   if (result.success) return { ok: true, config: result.data };
   const problems = result.error.issues.map((issue) => {
     const key = issue.path.length ? issue.path.join(".") : "(top level)";
+    // A record key that fails its own check reports the reason one level down.
+    if (issue.code === "invalid_key") return `\`${key}\`: ${issue.issues.map((inner) => inner.message).join("; ")}`;
     if (issue.code === "unrecognized_keys") return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}${issue.path.length ? ` in \`${key}\`` : ""}`;
     return `\`${key}\`: ${issue.message}`;
   });

@@ -46,16 +46,26 @@ async function hasRole(context: Context, source: CommandSource, required: Role):
   return roleAtLeast(role, required);
 }
 
+/**
+ * What is wrong with a config file Probot's config plugin could not parse, or null for any other failure (a failed
+ * request is an internal error, not the user's to fix). The plugin wraps the YAML parser's error as its cause.
+ */
+function configParseProblem(error: unknown): string | null {
+  if (!(error instanceof Error) || !error.message.startsWith("[@probot/octokit-plugin-config] Configuration could not be parsed")) return null;
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error) return `it is not valid YAML (${cause.message.split("\n", 1)[0]})`;
+  return "it is not a YAML mapping of keys to values";
+}
+
 /** Reads `.github/locate.yml`; a file that cannot be used becomes the reply. */
 async function loadRepoConfig(context: Context): Promise<{ ok: true; config: RepoConfig } | { ok: false; reply: string }> {
   let raw: unknown;
   try {
     raw = await context.config("locate.yml");
   } catch (error) {
-    // Only a file that does not parse is the user's to fix; a failed request is an internal error.
-    if (!(error instanceof Error) || error.name !== "YAMLException") throw error;
-    const message = error.message.split("\n", 1)[0];
-    return { ok: false, reply: `⚠️ \`.github/locate.yml\` could not be read: ${escapeMarkdown(message, 300)}. Fix the file and run the command again.` };
+    const problem = configParseProblem(error);
+    if (problem === null) throw error;
+    return { ok: false, reply: `⚠️ \`.github/locate.yml\` could not be read: ${escapeMarkdown(problem, 300)}. Fix the file and run the command again.` };
   }
   const parsed = parseRepoConfig(raw);
   if (parsed.ok) return parsed;

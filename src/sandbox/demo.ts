@@ -249,7 +249,6 @@ async function runDemo(options: DemoOptions, resources: Resources): Promise<numb
     return FINAL_STATES.has(findState(body) ?? "") ? body : undefined;
   }, options.timeoutMs);
   const body = finalBody ?? sb.getComment(huntComment.id)?.body ?? "";
-  if (process.env.DEMO_DEBUG) { for (const r of sb.requests) console.log(r.method, r.path, r.status); for (const d of sb.deliveries) console.log(d.event, d.action, d.outcome, d.status, d.error ?? ""); }
   return summarize({ sb, body, finished: finalBody !== undefined, options, started, huntStarted, edits });
 }
 
@@ -286,14 +285,11 @@ function summarize(args: { sb: Sandbox; body: string; finished: boolean; options
       : "";
 
   console.log(`\n${rule("summary")}`);
-  if (!finished) {
-    console.log(`✘ No answer within ${options.timeoutMs / 1000} s (state: ${state}); the hidden first bad tag was ${hidden}. ${stats}`);
+  if (!finished || !result) {
+    const why = finished ? `The hunt ended ${state} without naming a first bad tag` : `No answer within ${options.timeoutMs / 1000} s (state: ${state})`;
+    console.log(`✘ ${why}; the hidden first bad tag was ${hidden}. ${stats}`);
     if (flakeNote) console.log(flakeNote);
-    return 1;
-  }
-  if (!result) {
-    console.log(`✘ The hunt ended ${state} without naming a first bad tag; the hidden first bad tag was ${hidden}. ${stats}`);
-    if (flakeNote) console.log(flakeNote);
+    for (const line of trouble(sb)) console.log(line);
     return 1;
   }
   // Tags sharing the first bad commit are one version, which Locate names by one of them.
@@ -308,7 +304,21 @@ function summarize(args: { sb: Sandbox; body: string; finished: boolean; options
   console.log(`✘ Locate named ${named} but the hidden first bad tag is ${hidden}. ${stats}`);
   if (flakeNote) console.log(`${flakeNote} Bisection trusts each verdict, so a flaky run sends it the wrong way; /locate retry <tag> re-tests one.`);
   else console.log(`No run was flaky, so this is a bug in Locate or in the sandbox: please report it with --seed ${options.seed}.`);
+  for (const line of trouble(sb)) console.log(line);
   return 1;
+}
+
+/** What went wrong on the wire, for a hunt that did not end well: failed webhook deliveries and API errors. */
+function trouble(sb: Sandbox): string[] {
+  const lines: string[] = [];
+  for (const delivery of sb.deliveries.filter((d) => d.outcome === "failed" || d.outcome === "pending").slice(-10)) {
+    lines.push(`  webhook ${delivery.event}.${delivery.action ?? ""} ${delivery.outcome}${delivery.status ? ` ${delivery.status}` : ""}${delivery.error ? `: ${delivery.error}` : ""}`);
+  }
+  // A missing .github/locate.yml answers 404, which is how the app learns there is none.
+  for (const request of sb.requests.filter((r) => r.status >= 400 && !r.route.includes("/contents/")).slice(-10)) {
+    lines.push(`  API ${request.route} → ${request.status}`);
+  }
+  return lines.length > 0 ? ["What went wrong on the wire (last ten of each):", ...lines] : [];
 }
 
 async function waitUntil<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {

@@ -1,0 +1,53 @@
+// End to end: ticking the auto-pilot item alone runs rounds of k picks until the hidden first bad tag is named (Postgres store).
+import { describe, expect, it } from "vitest";
+import { parseResultMarker } from "../../src/render/markers.js";
+import { expectCleanRun, expectFound, settle, startE2E, startHunt, waitForEnd } from "./harness.js";
+
+/** Most runs in flight at any moment, from the sandbox's dispatch and completion times. */
+function peakConcurrency(runs: ReadonlyArray<{ dispatchedAt: number; completedAt: number | null }>): number {
+  const events = runs.flatMap((run) => [
+    { at: run.dispatchedAt, delta: 1 },
+    { at: run.completedAt ?? Number.POSITIVE_INFINITY, delta: -1 },
+  ]);
+  // Ends sort before starts at the same millisecond: a run that ended is no longer in flight.
+  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let current = 0;
+  let peak = 0;
+  for (const event of events) {
+    current += event.delta;
+    peak = Math.max(peak, current);
+  }
+  return peak;
+}
+
+describe("auto-pilot over HTTP", () => {
+  it("runs parallel=2 rounds from one tick of the auto-pilot item to the hidden first bad tag", { timeout: 60_000 }, async () => {
+    const e2e = await startE2E({ history: { tags: 60 }, seed: 23, permissions: { alice: "maintain" }, database: "postgres" });
+    const { sb } = e2e;
+    const first = sb.tags[0]!.name;
+    const last = sb.tags[sb.tags.length - 1]!.name;
+    const { commentId } = await startHunt(sb, "alice", `/locate ${first}..${last} parallel=2`);
+    expect(sb.runs).toHaveLength(0);
+
+    await sb.tick({ commentId, user: "alice", marker: "locate:auto" });
+    const body = await waitForEnd(sb, commentId);
+
+    const result = parseResultMarker(body);
+    expect(result).not.toBeNull();
+    expect(result!.firstBad).toBe(sb.firstBad.tag);
+    expect(result!.candidates).toHaveLength(1);
+    expectFound(sb, body, result!);
+
+    // Two picks split the open range in three: at most ⌈log₃ 60⌉ = 4 rounds of two runs, never more than two at once.
+    const round = Number(/Round (\d+)/.exec(body)?.[1]);
+    expect(round).toBeGreaterThanOrEqual(1);
+    expect(round).toBeLessThanOrEqual(4);
+    expect(sb.runs.length).toBeLessThanOrEqual(2 * round);
+    expect(peakConcurrency(sb.runs)).toBeLessThanOrEqual(2);
+    const tested = sb.runs.map((run) => run.inputs.tag);
+    expect(new Set(tested).size).toBe(tested.length);
+
+    await settle(sb);
+    expectCleanRun(e2e);
+  });
+});
