@@ -3,7 +3,7 @@ import { realpathSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import { getPrivateKey } from "@probot/get-private-key";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { Probot, Server, run } from "probot";
 import { type Env, loadEnv } from "./config/env.js";
 import { type Store, openStore } from "./db/client.js";
@@ -12,27 +12,14 @@ import type { GitHub } from "./github/client.js";
 import { HuntQueue } from "./hunt/queue.js";
 import { startReconciler } from "./hunt/reconcile.js";
 import { locateApp } from "./index.js";
+import { createLogger } from "./observability/logging.js";
+import { metricsHandler } from "./observability/metrics.js";
+
+export { createLogger };
 
 export interface RunningLocate {
   readonly port: number;
   stop(): Promise<void>;
-}
-
-/** Secrets never reach the logs, whatever a library puts in an error or request object. */
-const REDACT = [
-  "privateKey",
-  "*.privateKey",
-  "headers.authorization",
-  "*.headers.authorization",
-  "request.headers.authorization",
-  "err.request.headers.authorization",
-  "err.response.headers.authorization",
-  "token",
-  "*.token",
-];
-
-export function createLogger(env: Env): Logger {
-  return pino({ level: env.LOG_LEVEL ?? "info", redact: { paths: REDACT, censor: "[redacted]" } });
 }
 
 function healthHandler(store: Store) {
@@ -79,6 +66,7 @@ export async function startLocate(env: Env, privateKey: string, log: Logger = cr
     }),
   });
   server.addHandler(healthHandler(store));
+  server.addHandler(metricsHandler(store));
   let reconciler: { stop(): Promise<void> } | undefined;
   await server.load(async (app, options) => {
     await locateApp({ store, queue })(app, options);

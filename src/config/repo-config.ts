@@ -42,10 +42,22 @@ export const RepoConfig = z
     permission: z.enum(["triage", "write", "maintain", "admin"]).default("write"),
     /** A run with no verdict after this many minutes counts as inconclusive. */
     "timeout-minutes": z.number().int().min(1).max(72 * 60).default(120),
+    /** Runs per version, for flaky reproductions: a version is good only if every run passes. */
+    repeat: z.number().int().min(1).max(5).default(1),
+    /** How many of a version's `repeat` runs must fail to call it bad; fewer failures make it flaky (inconclusive). */
+    "fail-threshold": z.number().int().min(1).max(5).default(1),
+    /** Test the good and the bad end alongside the first picks, and stop if they disagree. */
+    "verify-endpoints": z.boolean().default(true),
+    /** In auto-pilot, run the last good and first bad once more before naming them. */
+    confirm: z.boolean().default(true),
     /** Budget of runs per hunt. */
     "max-runs": z.number().int().min(1).max(1000).default(50),
   })
-  .strict();
+  .strict()
+  .refine((config) => config["fail-threshold"] <= config.repeat, {
+    message: "must not be larger than `repeat` (a version cannot fail more runs than it has)",
+    path: ["fail-threshold"],
+  });
 
 export type RepoConfig = z.infer<typeof RepoConfig>;
 

@@ -20,6 +20,8 @@ import type { Verdict } from "../search/types.js";
 /** What the found answer needs beyond the verdicts: fetched once from the compare API when the search is done. */
 export interface StoredResult {
   readonly compareUrl: string;
+  /** Commit mode: the pull request that brought the first bad commit in, when GitHub knows one. */
+  readonly pullRequest?: { readonly number: number; readonly title: string; readonly url: string } | null;
   readonly totalCommits: number;
   readonly commits: readonly { sha: string; title: string; author: string | null }[];
 }
@@ -56,6 +58,14 @@ export const hunts = pgTable(
     /** Minimum role to act on this hunt, from the repository config at start. */
     permission: text("permission").$type<"triage" | "write" | "maintain" | "admin">().notNull().default("write"),
     timeoutMinutes: integer("timeout_minutes").notNull(),
+    /** Runs per version per round; a version is good only if all pass (§5 repeats). */
+    repeat: integer("repeat").notNull().default(1),
+    /** Failing runs (of `repeat`) that make a version bad; fewer make it flaky. */
+    failThreshold: integer("fail_threshold").notNull().default(1),
+    /** Test the good and bad ends alongside the first picks. */
+    verifyEndpoints: boolean("verify_endpoints").notNull().default(true),
+    /** In auto-pilot, re-run last good and first bad before declaring them. */
+    confirm: boolean("confirm").notNull().default(true),
     round: integer("round").notNull().default(0),
     notice: text("notice"),
     result: jsonb("result").$type<StoredResult>(),

@@ -89,3 +89,10 @@ export async function compareSummary(gh: GitHub, repo: RepoRef, base: string, he
   const data = await comparePage(gh, repo, base, head, 1, count);
   return { totalCommits: data.total_commits, commits: data.commits.slice(0, count).map(toRangeCommit) };
 }
+
+/** The merged pull request that brought a commit in, when GitHub knows one (commit-level answers). */
+export async function pullRequestOf(gh: GitHub, repo: RepoRef, sha: string) {
+  const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ ...repoParams(repo), commit_sha: sha, per_page: 10 });
+  const pr = data.find((candidate) => candidate.merged_at) ?? data[0];
+  return pr ? { number: pr.number, title: pr.title, url: pr.html_url } : null;
+}

@@ -6,6 +6,7 @@
 // lower for a test server such as the sandbox.
 import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
+import { githubRequestMetrics } from "../observability/metrics.js";
 
 export interface OctokitSettings {
   /** Minimum time between two content writes (POST/PATCH/PUT/DELETE) of one installation; GitHub asks for 1 s. New comments wait 3×. */
@@ -22,5 +23,5 @@ export function createOctokitClass(settings: OctokitSettings): typeof ProbotOcto
     ...options,
     throttle: { ...options.throttle, enabled: true, write, notifications },
     ...(settings.retry === false ? { retry: { enabled: false } } : {}),
-  })) as typeof ProbotOctokit;
+  })).plugin(githubRequestMetrics()) as typeof ProbotOctokit;
 }

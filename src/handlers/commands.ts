@@ -3,14 +3,16 @@ import type { Context } from "probot";
 import { renderHelp, requiredPermission } from "../commands/index.js";
 import type { Command, ParsedLine } from "../commands/types.js";
 import { type RepoConfig, parseRepoConfig } from "../config/repo-config.js";
-import { findActiveHunt, findLatestHunt } from "../db/queries/hunts.js";
+import { findActiveHunt, findLatestHunt, loadSnapshot } from "../db/queries/hunts.js";
 import type { GitHub, RepoRef } from "../github/client.js";
 import { createComment, reactSeen } from "../github/comments.js";
 import { type Role, getRole, roleAtLeast } from "../github/permissions.js";
 import { applyHuntCommand } from "../hunt/actions.js";
-import { actOnHunt, advanceHunt } from "../hunt/engine.js";
+import { startCommitHunt } from "../hunt/commits.js";
+import { type HuntDeps, actOnHunt, advanceHunt } from "../hunt/engine.js";
 import { permissionReply } from "../hunt/replies.js";
 import { startHunt } from "../hunt/start.js";
+import { markIgnored } from "../observability/metrics.js";
 import { escapeMarkdown } from "../render/escape.js";
 import { type Runtime, depsOf } from "./runtime.js";
 
@@ -25,7 +27,7 @@ export interface CommandSource {
 }
 
 export async function runCommands(runtime: Runtime, context: Context, source: CommandSource, lines: readonly ParsedLine[]): Promise<void> {
-  if (lines.length === 0) return;
+  if (lines.length === 0) return markIgnored(context);
   const gh = context.octokit as GitHub;
   const reply = (body: string) => createComment(gh, source.repo, source.issueNumber, body);
   await reactSeen(gh, source.repo, source.commentId !== null ? { commentId: source.commentId } : { issueNumber: source.issueNumber }).catch((error: unknown) =>
@@ -99,5 +101,18 @@ async function runCommand(runtime: Runtime, context: Context, source: CommandSou
   if (requiredPermission(command.kind) === "write" && !(await hasRole(context, source, hunt.permission))) {
     return permissionReply(source.sender, hunt.permission);
   }
+  if (command.kind === "commits") return drillDown(deps, hunt.id, source.sender);
   return actOnHunt(deps, hunt.id, () => applyHuntCommand(deps, hunt.id, command, source.sender));
+}
+
+/** `/locate commits`: a new hunt over the commits between the tag-level answer's two tags, linked both ways. */
+async function drillDown(deps: HuntDeps, parentId: number, sender: string): Promise<string | null> {
+  const parent = await loadSnapshot(deps.store.db, parentId);
+  if (!parent || parent.hunt.state !== "found") return "`/locate commits` works once a hunt has found the first bad tag.";
+  const outcome = await startCommitHunt(deps, parent, sender);
+  if (outcome.kind === "rejected") return outcome.reply;
+  await actOnHunt(deps, outcome.huntId, () => advanceHunt(deps, outcome.huntId));
+  // The tag-level comment links to the new one.
+  await actOnHunt(deps, parentId, async () => {});
+  return null;
 }

@@ -7,6 +7,7 @@ import { createComment } from "../github/comments.js";
 import { getRole, roleAtLeast } from "../github/permissions.js";
 import { actOnHunt, advanceHunt, repoOf } from "../hunt/engine.js";
 import { permissionReply } from "../hunt/replies.js";
+import { markIgnored } from "../observability/metrics.js";
 import { findHuntId, parseCommentMarks } from "../render/index.js";
 import { type CommandSource, runCommands } from "./commands.js";
 import { type Runtime, depsOf } from "./runtime.js";
@@ -36,7 +37,7 @@ function isBot(context: Context<"issue_comment" | "issues">): boolean {
 
 export function onIssueComment(runtime: Runtime) {
   return async (context: Context<"issue_comment.created" | "issue_comment.edited">): Promise<void> => {
-    if (isBot(context)) return;
+    if (isBot(context)) return markIgnored(context);
     const { comment, issue, repository } = context.payload;
     const huntId = findHuntId(comment.body);
     if (context.payload.action === "edited" && huntId !== null) {
@@ -53,7 +54,7 @@ export function onIssueComment(runtime: Runtime) {
 
 export function onIssueOpened(runtime: Runtime) {
   return async (context: Context<"issues.opened">): Promise<void> => {
-    if (isBot(context)) return;
+    if (isBot(context)) return markIgnored(context);
     const { issue, repository } = context.payload;
     await runCommands(runtime, context, sourceOf(context, repository, issue.number, null), parseCommands(issue.body ?? ""));
   };
@@ -66,7 +67,7 @@ async function onTick(runtime: Runtime, context: Context<"issue_comment.edited">
   // The marker alone proves nothing: the comment must be the one this hunt owns, in this installation and repository.
   if (!hunt || hunt.commentId !== comment.id || hunt.installationId !== installation?.id || hunt.repoId !== repository.id) {
     context.log.info({ huntId, commentId: comment.id }, "edit of a comment that is not a hunt comment here; ignored");
-    return;
+    return markIgnored(context);
   }
   const marks = parseCommentMarks(comment.body);
   const before = changes.body?.from !== undefined ? parseCommentMarks(changes.body.from) : null;

@@ -6,6 +6,8 @@ import type { GitHub } from "../github/client.js";
 import type { HuntDeps } from "../hunt/engine.js";
 import type { HuntQueue } from "../hunt/queue.js";
 import { INTERNAL_ERROR_REPLY } from "../hunt/replies.js";
+import { deliveryBindings } from "../observability/logging.js";
+import { metrics } from "../observability/metrics.js";
 
 export interface Runtime {
   readonly store: Store;
@@ -22,16 +24,22 @@ export function depsOf(runtime: Runtime, context: Context): HuntDeps {
  */
 export function guarded<C extends Context>(runtime: Runtime, handler: (context: C) => Promise<void>) {
   return async (context: C): Promise<void> => {
+    // Every line a handler logs carries the delivery, installation and repository; each delivery is counted and timed.
+    context.log = context.log.child(deliveryBindings(context));
+    const delivery = metrics.startDelivery(context);
     const { db } = runtime.store;
     if (await wasDelivered(db, context.id)) {
-      context.log.info({ delivery: context.id }, "delivery already handled; ignoring the redelivery");
+      context.log.info("delivery already handled; ignoring the redelivery");
+      delivery.end("duplicate");
       return;
     }
     try {
       await handler(context);
       await recordDelivery(db, context.id, context.name);
+      delivery.end("handled");
     } catch (error) {
-      context.log.error({ err: error, delivery: context.id, event: context.name }, "handler failed");
+      delivery.end("failed");
+      context.log.error({ err: error, event: context.name }, "handler failed");
       const payload = context.payload as { issue?: { number: number }; repository?: { owner: { login: string }; name: string } };
       if (payload.issue && payload.repository) {
         await (context.octokit as GitHub).rest.issues

@@ -4,6 +4,7 @@ import { getHunt } from "../db/queries/hunts.js";
 import { findRunByRunId, findRunByToken } from "../db/queries/runs.js";
 import { actOnHunt, advanceHunt, recordRunObservation } from "../hunt/engine.js";
 import { runStatusOf, tokenFromTitle, verdictOf } from "../hunt/runs.js";
+import { markIgnored } from "../observability/metrics.js";
 import { type Runtime, depsOf } from "./runtime.js";
 
 export function onWorkflowRun(runtime: Runtime) {
@@ -15,12 +16,12 @@ export function onWorkflowRun(runtime: Runtime) {
     const row = (await findRunByRunId(db, run.id)) ?? (token ? await findRunByToken(db, token) : undefined);
     if (!row) {
       context.log.debug({ runId: run.id }, "workflow run is not one of Locate's");
-      return;
+      return markIgnored(context);
     }
     const hunt = await getHunt(db, row.huntId);
     if (!hunt || hunt.installationId !== installation?.id || hunt.repoId !== repository.id) {
       context.log.warn({ runId: run.id, huntId: row.huntId }, "workflow run matches a hunt of another installation or repository; ignored");
-      return;
+      return markIgnored(context);
     }
     const status = runStatusOf(run.status);
     const deps = depsOf(runtime, context);

@@ -3,22 +3,22 @@ import type { Command } from "../commands/types.js";
 import { type HuntSnapshot, loadSnapshot, recordEvent, updateHunt } from "../db/queries/hunts.js";
 import { insertRun } from "../db/queries/runs.js";
 import type { HuntRow } from "../db/schema.js";
-import { cancelRun } from "../github/workflows.js";
+import { metrics } from "../observability/metrics.js";
 import { inlineCode } from "../render/escape.js";
-import { type HuntDeps, advanceHunt, repoOf } from "./engine.js";
+import { type HuntDeps, advanceHunt, cancelRunsInFlight } from "./engine.js";
 import { reconcileRuns } from "./reconcile.js";
 import { isInFlight } from "./snapshot.js";
 
 /** A reply for the issue, or null when the comment update says it all. */
 export type ActionOutcome = string | null;
 
-export type HuntCommand = Exclude<Command, { kind: "start" } | { kind: "help" }>;
+/** Commands on an existing hunt; `commits` starts a new one instead (src/hunt/commits.ts). */
+export type HuntCommand = Exclude<Command, { kind: "start" } | { kind: "help" } | { kind: "commits" }>;
 
 /** Which states each command makes sense in; the reply says why not otherwise. */
 function stateProblem(hunt: HuntRow, command: HuntCommand): string | null {
   const active = hunt.state === "searching" || hunt.state === "paused";
   if (command.kind === "status") return null;
-  if (command.kind === "commits") return hunt.state === "found" ? null : "`/locate commits` works once a hunt has found the first bad tag.";
   if (!active) return `This hunt is already ${hunt.state}; start a new one with \`/locate <good>..<bad>\`.`;
   if (command.kind === "pause" && hunt.state === "paused") return "The hunt is already paused; `/locate resume` continues it.";
   if (command.kind === "resume" && hunt.state === "searching") return "The hunt is not paused.";
@@ -62,6 +62,7 @@ export async function applyHuntCommand(deps: HuntDeps, huntId: number, command: 
         note: command.note,
       });
       await recordEvent(db, huntId, actor, `manual-${command.verdict}`, { tag: command.tag });
+      metrics.countVerdict(command.verdict);
       await advanceHunt(deps, huntId);
       return null;
     }
@@ -93,12 +94,8 @@ export async function applyHuntCommand(deps: HuntDeps, huntId: number, command: 
     case "cancel": {
       await updateHunt(db, huntId, { state: "cancelled", notice: `Cancelled by @${actor}.` });
       await recordEvent(db, huntId, actor, "cancel");
-      const inFlight = snapshot.runs.filter((run) => isInFlight(run) && run.runId !== null);
-      for (const run of inFlight) await cancelRun(deps.gh, repoOf(hunt), run.runId as number);
-      await advanceHunt(deps, huntId);
-      return inFlight.length > 0 ? `Cancelled the hunt and ${inFlight.length} run${inFlight.length === 1 ? "" : "s"} in flight.` : null;
+      const cancelled = await cancelRunsInFlight(deps, snapshot);
+      return cancelled > 0 ? `Cancelled the hunt and ${cancelled} run${cancelled === 1 ? "" : "s"} in flight.` : null;
     }
-    case "commits":
-      return "Commit-level hunts are not available yet: for now, use the compare link in the hunt comment to bisect the commits between the two tags.";
   }
 }

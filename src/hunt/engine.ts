@@ -2,20 +2,22 @@
 // the side effects (dispatches, the comment) from committed state, so a crash between steps loses nothing.
 import type { Logger } from "pino";
 import type { Store } from "../db/client.js";
-import { type HuntSnapshot, insertHunt, loadSnapshot, recordEvent, updateHunt } from "../db/queries/hunts.js";
+import { type HuntSnapshot, findChildHunt, getHunt, insertHunt, loadSnapshot, recordEvent, updateHunt } from "../db/queries/hunts.js";
 import { type RunObservation, applyRunObservation, insertRun, markDispatchFailed, markDispatched } from "../db/queries/runs.js";
 import type { HuntRow } from "../db/schema.js";
 import type { GitHub, RepoRef } from "../github/client.js";
 import { createComment, updateComment } from "../github/comments.js";
-import { compareSummary } from "../github/history.js";
-import { WorkflowProblem, dispatchWorkflow } from "../github/workflows.js";
-import { renderHuntComment } from "../render/index.js";
+import { compareSummary, pullRequestOf } from "../github/history.js";
+import { WorkflowProblem, cancelRun, dispatchWorkflow } from "../github/workflows.js";
+import { withLogContext } from "../observability/logging.js";
+import { metrics } from "../observability/metrics.js";
+import { type HuntView, renderHuntComment } from "../render/index.js";
 import type { SearchView } from "../search/types.js";
 import type { HuntQueue } from "./queue.js";
-import { type DispatchRequest, planDispatch } from "./decide.js";
+import { type DispatchRequest, type EndpointFailure, endpointFailure, planDispatch, readyToDeclare } from "./decide.js";
 import { workflowProblemReply } from "./replies.js";
 import { newRunToken } from "./runs.js";
-import { analyzeHunt, huntViewOf } from "./snapshot.js";
+import { analyzeHunt, commentUrl, huntViewOf, isInFlight } from "./snapshot.js";
 
 export interface HuntDeps {
   readonly store: Store;
@@ -29,8 +31,8 @@ export interface HuntDeps {
  * Every entry point goes through here, so each event is applied alone and the comment follows the state.
  */
 export async function actOnHunt<T>(deps: HuntDeps, huntId: number, fn: () => Promise<T>): Promise<T> {
-  const result = await deps.queue.run(huntId, fn);
-  await deps.queue.render(huntId, () => refreshComment(deps, huntId));
+  const result = await deps.queue.run(huntId, () => withLogContext({ huntId }, fn));
+  await deps.queue.render(huntId, () => withLogContext({ huntId }, () => refreshComment(deps, huntId)));
   return result;
 }
 
@@ -52,21 +54,43 @@ export async function advanceHunt(deps: HuntDeps, huntId: number, options: Dispa
   const { db } = deps.store;
   const snapshot = await loadSnapshot(db, huntId);
   if (!snapshot) return;
-  if (isActive(snapshot.hunt)) {
-    const search = analyzeHunt(snapshot);
-    if (search.done && options.retry === undefined) {
-      await declareFound(deps, snapshot, search);
-    } else {
-      const plan = planDispatch(snapshot, search, options);
-      if (plan.positions.length > 0) await dispatchVersions(deps, snapshot, plan.positions);
-      if (plan.budgetExhausted) {
-        await updateHunt(db, huntId, {
-          state: "paused",
-          notice: `The budget of ${snapshot.hunt.maxRuns} runs is used up. Raise \`max-runs\` in .github/locate.yml, or give verdicts by hand with \`/locate good <tag>\` / \`/locate bad <tag>\`.`,
-        });
-      }
-    }
+  if (!isActive(snapshot.hunt)) return;
+  const failure = endpointFailure(snapshot);
+  if (failure) {
+    await failOnEndpoint(deps, snapshot, failure);
+    return;
   }
+  const search = analyzeHunt(snapshot);
+  const plan = planDispatch(snapshot, search, options);
+  if (plan.positions.length > 0) await dispatchVersions(deps, snapshot, plan.positions);
+  else if (readyToDeclare(snapshot, search, plan)) await declareFound(deps, snapshot, search);
+  if (plan.budgetExhausted && !search.done) {
+    await updateHunt(db, huntId, {
+      state: "paused",
+      notice: `The budget of ${snapshot.hunt.maxRuns} runs is used up. Raise \`max-runs\` in .github/locate.yml, or give verdicts by hand with \`/locate good <tag>\` / \`/locate bad <tag>\`.`,
+    });
+  }
+}
+
+/** The good end failed or the bad end passed: the range cannot hold the answer, so stop spending CI and say why. */
+async function failOnEndpoint(deps: HuntDeps, snapshot: HuntSnapshot, failure: EndpointFailure): Promise<void> {
+  const { hunt } = snapshot;
+  const name = snapshot.versions[failure.position]?.names[0] ?? "?";
+  const notice =
+    failure.end === "good"
+      ? `The good end ${name} fails too, so the regression is older than this range (or the reproduction fails everywhere). Start again from an older good tag.`
+      : `The bad end ${name} passes, so the reproduction does not show the bug at the bad end. Check the workflow, or start again with a bad tag that fails.`;
+  await updateHunt(deps.store.db, hunt.id, { state: "failed", notice });
+  await recordEvent(deps.store.db, hunt.id, "locate", "endpoint-check-failed", { end: failure.end, tag: name });
+  await cancelRunsInFlight(deps, snapshot);
+  deps.log.info({ huntId: hunt.id, end: failure.end }, "endpoint check failed; hunt stopped");
+}
+
+/** Cancels the hunt's runs that GitHub is still working on; returns how many were asked to stop. */
+export async function cancelRunsInFlight(deps: HuntDeps, snapshot: HuntSnapshot): Promise<number> {
+  const inFlight = snapshot.runs.filter((run) => isInFlight(run) && run.runId !== null);
+  for (const run of inFlight) await cancelRun(deps.gh, repoOf(snapshot.hunt), run.runId as number);
+  return inFlight.length;
 }
 
 async function dispatchVersions(deps: HuntDeps, snapshot: HuntSnapshot, positions: readonly number[]): Promise<void> {
@@ -78,7 +102,9 @@ async function dispatchVersions(deps: HuntDeps, snapshot: HuntSnapshot, position
     await updateHunt(tx, hunt.id, { round });
     const inserted = [];
     for (const position of positions) {
-      inserted.push(await insertRun(tx, { huntId: hunt.id, position, token: newRunToken(hunt.id), round, status: "dispatching" }));
+      for (let copy = 0; copy < hunt.repeat; copy++) {
+        inserted.push(await insertRun(tx, { huntId: hunt.id, position, token: newRunToken(hunt.id), round, status: "dispatching" }));
+      }
     }
     return inserted;
   });
@@ -89,6 +115,7 @@ async function dispatchVersions(deps: HuntDeps, snapshot: HuntSnapshot, position
     try {
       const result = await dispatchWorkflow(deps.gh, repoOf(hunt), { workflow: hunt.workflow, ref: hunt.dispatchRef, inputs });
       await markDispatched(db, row.id, result);
+      metrics.countDispatch();
       deps.log.info({ huntId: hunt.id, position: row.position, runId: result.runId }, "dispatched");
     } catch (error) {
       if (error instanceof WorkflowProblem) {
@@ -116,6 +143,7 @@ async function declareFound(deps: HuntDeps, snapshot: HuntSnapshot, search: Sear
   const firstBad = versions[search.firstBad];
   if (!lastGood || !firstBad) throw new Error(`hunt ${hunt.id}: search positions outside the versions`);
   const summary = await compareSummary(deps.gh, repoOf(hunt), lastGood.sha, firstBad.sha, FOUND_COMMITS_SHOWN);
+  const pullRequest = hunt.mode === "commits" ? await pullRequestOf(deps.gh, repoOf(hunt), firstBad.sha) : null;
   await updateHunt(deps.store.db, hunt.id, {
     state: "found",
     notice: null,
@@ -123,6 +151,7 @@ async function declareFound(deps: HuntDeps, snapshot: HuntSnapshot, search: Sear
       compareUrl: compareUrl(hunt.repoUrl, lastGood.names[0] ?? lastGood.sha, firstBad.names[0] ?? firstBad.sha),
       totalCommits: summary.totalCommits,
       commits: summary.commits.map((c) => ({ sha: c.sha, title: c.title, author: c.author })),
+      pullRequest,
     },
   });
   await recordEvent(deps.store.db, hunt.id, "locate", "found", { firstBad: firstBad.names[0], lastGood: lastGood.names[0] });
@@ -137,7 +166,7 @@ export async function refreshComment(deps: HuntDeps, huntId: number): Promise<vo
   const snapshot = await loadSnapshot(deps.store.db, huntId);
   if (!snapshot) return;
   const { hunt } = snapshot;
-  const body = renderHuntComment(huntViewOf(snapshot));
+  const body = renderHuntComment(huntViewOf(snapshot, undefined, await relatedLink(deps, hunt)));
   let commentId = hunt.commentId;
   if (commentId !== null && body === hunt.commentBody) return;
   if (commentId === null || (await updateComment(deps.gh, repoOf(hunt), commentId, body)) === "missing") {
@@ -146,12 +175,24 @@ export async function refreshComment(deps: HuntDeps, huntId: number): Promise<vo
   await updateHunt(deps.store.db, hunt.id, { commentId, commentBody: body });
 }
 
+/** The commit-level hunt's comment for a tag-level hunt, and the other way round. */
+async function relatedLink(deps: HuntDeps, hunt: HuntRow): Promise<HuntView["related"]> {
+  if (hunt.parentHuntId !== null) {
+    const parent = await getHunt(deps.store.db, hunt.parentHuntId);
+    const url = parent ? commentUrl(parent) : null;
+    return url ? { label: "Drill-down of the tag-level hunt", url } : null;
+  }
+  const child = await findChildHunt(deps.store.db, hunt.id);
+  const url = child ? commentUrl(child) : null;
+  return url ? { label: "Commit-level hunt between these two tags", url } : null;
+}
+
 /** Stores what a workflow_run event says about one of our runs; returns whether anything changed. */
 export async function recordRunObservation(deps: HuntDeps, runRowId: number, huntId: number, seen: RunObservation): Promise<boolean> {
   const snapshot = await loadSnapshot(deps.store.db, huntId);
   const row = snapshot?.runs.find((run) => run.id === runRowId);
   if (!row) return false;
-  return applyRunObservation(deps.store.db, row, seen);
+  return metrics.countRunObservation(row, seen, await applyRunObservation(deps.store.db, row, seen));
 }
 
 export { insertHunt };

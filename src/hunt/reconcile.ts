@@ -10,6 +10,7 @@ import { hunts, runs } from "../db/schema.js";
 import type { RunRow } from "../db/schema.js";
 import type { GitHub } from "../github/client.js";
 import { type RunInfo, findRunByToken, getRun } from "../github/workflows.js";
+import { metrics } from "../observability/metrics.js";
 import { type HuntDeps, actOnHunt, advanceHunt, repoOf } from "./engine.js";
 import type { HuntQueue } from "./queue.js";
 import { runStatusOf, verdictOf } from "./runs.js";
@@ -38,7 +39,8 @@ async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow,
   if (row.runId !== null) run = await getRun(deps.gh, repo, row.runId);
   else if (row.token) run = await findRunByToken(deps.gh, repo, hunt.workflow, row.token, row.createdAt);
   if (run) {
-    if (await applyRunObservation(deps.store.db, row, observationOf(run))) return true;
+    const seen = observationOf(run);
+    if (metrics.countRunObservation(row, seen, await applyRunObservation(deps.store.db, row, seen))) return true;
   } else if (row.status === "dispatching" && age > INTERRUPTED_DISPATCH_MS) {
     // No run carries the token: the dispatch never reached GitHub. The version counts as untested again.
     await markDispatchFailed(deps.store.db, row.id, "dispatch was interrupted; the version can be run again");
@@ -46,6 +48,7 @@ async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow,
   }
   if (age > hunt.timeoutMinutes * 60_000) {
     await markInconclusive(deps.store.db, row.id, "locate_timeout", `no verdict after ${hunt.timeoutMinutes} minutes`);
+    metrics.countVerdict("inconclusive");
     return true;
   }
   return false;
@@ -93,6 +96,7 @@ export async function reconcileAll(deps: ReconcilerDeps, now = new Date()): Prom
     }
   }
   if (changed > 0) deps.log.info({ hunts: rows.length, changed }, "reconciler applied missed run updates");
+  metrics.countReconcilerPass(changed);
   return { hunts: rows.length, changed };
 }
 

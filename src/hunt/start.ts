@@ -1,4 +1,5 @@
 // Starting a hunt (§2 start command, §5 versions in range): resolve the versions between good and bad, store them.
+import { workflowInputsProblem } from "../commands/index.js";
 import type { StartOptions } from "../commands/types.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { ActiveHuntExists, findActiveHunt, insertHunt, recordEvent } from "../db/queries/hunts.js";
@@ -27,6 +28,10 @@ export async function startHunt(deps: HuntDeps, request: StartRequest): Promise<
   const { db } = deps.store;
   const { repo, config, options } = request;
   if (await findActiveHunt(db, repo.id, request.issueNumber)) return { kind: "rejected", reply: ALREADY_ACTIVE };
+
+  const inputs = { ...config.inputs, ...options.inputs };
+  const inputsProblem = workflowInputsProblem(inputs);
+  if (inputsProblem) return { kind: "rejected", reply: `${inputsProblem} (counting the \`inputs:\` of .github/locate.yml)` };
 
   const tags = await listTags(deps.gh, repo);
   const endpoints = lookupEndpoints(tags, request.good, request.bad);
@@ -63,8 +68,12 @@ export async function startHunt(deps: HuntDeps, request: StartRequest): Promise<
         autopilot: options.auto ?? false,
         workflow: options.workflow ?? config.workflow,
         dispatchRef: config["dispatch-ref"] ?? repo.defaultBranch,
-        inputs: { ...config.inputs, ...options.inputs },
+        inputs,
         parallel: options.parallel ?? config.parallel,
+        repeat: options.repeat ?? config.repeat,
+        failThreshold: Math.min(config["fail-threshold"], options.repeat ?? config.repeat),
+        verifyEndpoints: options.verify ?? config["verify-endpoints"],
+        confirm: options.confirm ?? config.confirm,
         candidates: config.candidates,
         maxRuns: config["max-runs"],
         timeoutMinutes: config["timeout-minutes"],

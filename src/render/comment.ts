@@ -292,6 +292,8 @@ function renderBar(context: Context): string {
 function renderNotices(context: Context): string {
   const { view } = context;
   const lines: string[] = [];
+  const related = view.related ? safeUrl(view.related.url) : null;
+  if (view.related && related) lines.push(`> 🔗 ${escapeMarkdown(view.related.label, NOTICE_LENGTH)}: [see that comment](${related})`);
   if (view.notice) lines.push(`> ⚠️ ${escapeMarkdown(view.notice, NOTICE_LENGTH)}`);
   const contradictions = [...context.contradictions].sort((a, b) => a - b);
   if (contradictions.length > 0) {
@@ -311,7 +313,7 @@ function renderCandidates(context: Context): string {
   const positions = view.search.candidates.slice(0, MAX_CANDIDATES_SHOWN);
   const items = positions.map((position) => {
     const cells = versionCells(context, position);
-    const star = context.picks.has(position) ? " ⭐" : "";
+    const star = context.picks.has(position) ? " ⭐" : context.contradictions.has(position) ? " 🔁 contradicts, run again" : "";
     const parts = [`${cells.name}${star}`, cells.commit, `${position + 1} / ${context.total}`].filter(Boolean);
     return `- [ ] ${parts.join(" · ")} ${tagMarker(rawName(context, position))}`;
   });
@@ -353,6 +355,8 @@ function runNote(context: Context, position: number, runs: readonly RunView[]): 
   if (!latest) return "";
   const parts: string[] = [];
   if (context.contradictions.has(position)) parts.push("⚠️ contradicts");
+  const tally = context.view.versions[position]?.tally;
+  if (tally && tally.total > 1) parts.push(`${tally.flaky ? "flaky, " : ""}passed ${tally.passed}/${tally.total}`);
   if (latest.manualBy !== null) parts.push(`by ${escapeMarkdown("@" + latest.manualBy, AUTHOR_LENGTH)}`);
   if (latest.note) parts.push(escapeMarkdown(latest.note, NOTE_LENGTH));
   const earlier = runs.slice(0, -1);
@@ -385,7 +389,10 @@ function renderRuns(context: Context, limits: Limits): string {
     const runs = context.runsByPosition.get(position) ?? [];
     const latest = runs[runs.length - 1] as RunView;
     const cells = versionCells(context, position);
-    return `| ${cells.name} | ${cells.commit} | ${runStatusLabel(latest)} | ${runLink(latest)} | ${runNote(context, position, runs)} |`;
+    // With repeats the version's verdict is the tally of its newest round, not the last run's alone.
+    const tally = context.view.versions[position]?.tally;
+    const verdict = tally && latest.status === "completed" ? VERDICT_LABEL[tally.verdict] : runStatusLabel(latest);
+    return `| ${cells.name} | ${cells.commit} | ${verdict} | ${runLink(latest)} | ${runNote(context, position, runs)} |`;
   });
   const hidden = positions.length - kept.length;
   const more = hidden > 0 ? `\n\n…and ${hidden} more tested ${hidden === 1 ? context.unit.one : context.unit.many}, further from the boundary.` : "";
@@ -452,7 +459,10 @@ function renderResult(context: Context, limits: Limits): string {
     const hidden = Math.max(0, found.totalCommits - shown.length);
     if (hidden > 0 && shown.length > 0) lines.push(`- …and ${hidden} more in the compare view`);
     blocks.push(lines.length > 0 ? `${heading}\n\n${lines.join("\n")}` : heading);
+    const pr = found.pullRequest;
+    const prUrl = pr ? safeUrl(pr.url) : null;
+    if (pr && prUrl) blocks.push(`**Pull request:** [#${pr.number} ${escapeMarkdown(pr.title, TITLE_LENGTH)}](${prUrl})`);
   }
-  if (!context.commitMode) blocks.push("To find the commit, comment `/locate commits`.");
+  if (!context.commitMode && !view.related) blocks.push("To find the commit, comment `/locate commits`.");
   return blocks.join("\n\n");
 }

@@ -11,6 +11,8 @@ export interface VersionView {
   readonly sha: string;
   /** Optional one-line title (commit mode: the commit title). */
   readonly title?: string | null;
+  /** When the version's newest verdict came from several runs (repeats): how many of them passed. */
+  readonly tally?: { readonly passed: number; readonly total: number; readonly flaky: boolean; readonly verdict: Verdict } | null;
 }
 
 export interface RunView {
@@ -35,6 +37,8 @@ export interface CommitView {
 }
 
 export interface FoundView {
+  /** Commit mode: the pull request that brought the first bad commit in. */
+  readonly pullRequest?: { readonly number: number; readonly title: string; readonly url: string } | null;
   /** Link to the compare view last good...first bad. */
   readonly compareUrl: string;
   readonly totalCommits: number;
@@ -58,6 +62,8 @@ export interface HuntView {
   readonly runs: readonly RunView[];
   readonly search: SearchView;
   readonly found: FoundView | null;
+  /** Commit mode: link to the tag-level hunt's comment; tag mode: link to its commit-level hunt, once started. */
+  readonly related?: { readonly label: string; readonly url: string } | null;
   /** Why the hunt failed or paused, if it did (plain text, escaped by the renderer). */
   readonly notice: string | null;
 }

@@ -101,14 +101,14 @@ function renderTable(rows: readonly string[], toText: (cell: string) => string):
   const cells = rows.map((row) => tableCells(row).map(toText));
   const columns = Math.max(...cells.map((row) => row.length));
   const widths = Array.from({ length: columns }, (_, column) => Math.max(0, ...cells.map((row) => displayWidth(row[column] ?? ""))));
+  const [header, ...body] = cells;
   // Columns that are empty in every row (a Note column with no notes) only add spaces.
-  const shown = widths.map((width, column) => column === 0 || width > 0).map((keep, column) => (keep ? column : -1)).filter((column) => column >= 0);
+  const shown = widths.map((_, column) => column).filter((column) => column === 0 || body.some((row) => (row[column] ?? "").length > 0));
   const format = (row: readonly string[]) =>
     shown
       .map((column) => pad(row[column] ?? "", widths[column] ?? 0))
       .join("  ")
       .trimEnd();
-  const [header, ...body] = cells;
   const rule = shown.map((column) => "─".repeat(widths[column] ?? 0)).join("  ");
   return [format(header ?? []), rule, ...body.map(format)];
 }

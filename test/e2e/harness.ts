@@ -101,6 +101,14 @@ export function suggestedPicks(body: string): string[] {
     .map((encoded) => decodeMarkerName(encoded) ?? encoded);
 }
 
+/** Waits until the comment shows no run queued or running, i.e. every verdict so far is rendered; returns the body. */
+export async function waitForVerdictsShown(sb: Sandbox, commentId: number): Promise<string> {
+  return sb.waitFor(() => !/⏳ queued|🏃 running/.test(bodyOf(sb, commentId)) && bodyOf(sb, commentId), {
+    timeoutMs: 10_000,
+    message: "every run's verdict shown in the comment",
+  });
+}
+
 /** Whether the tag is an unticked candidate item of the comment. */
 export function isOffered(body: string, tag: string): boolean {
   const marker = `<!-- locate:tag:${encodeMarkerName(tag)} -->`;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { findState, parseResultMarker } from "../../src/render/markers.js";
 import type { Sandbox } from "../../src/sandbox/index.js";
-import { bodyOf, expectCleanRun, expectFound, isOffered, settle, startE2E, startHunt, suggestedPicks } from "./harness.js";
+import { bodyOf, expectCleanRun, expectFound, isOffered, settle, startE2E, startHunt, suggestedPicks, waitForVerdictsShown } from "./harness.js";
 
 const MAX_ROUNDS = 10;
 
@@ -21,7 +21,8 @@ async function tickPicks(sb: Sandbox, commentId: number, user: string): Promise<
 
 describe("manual hunt over HTTP", () => {
   it("finds the hidden first bad tag when a maintainer ticks the suggested picks each round", { timeout: 60_000 }, async () => {
-    const e2e = await startE2E({ history: { tags: 30 }, seed: 11, permissions: { alice: "write" } });
+    // PGlite in a temp dir, as `npm start` runs without DATABASE_URL; the other scenarios use Postgres, which starts faster.
+    const e2e = await startE2E({ history: { tags: 30 }, seed: 11, permissions: { alice: "write" }, database: "pglite" });
     const { sb } = e2e;
     const first = sb.tags[0]!.name;
     const last = sb.tags[sb.tags.length - 1]!.name;
@@ -35,8 +36,7 @@ describe("manual hunt over HTTP", () => {
       // Nothing is in flight when a round starts, so at least its first pick is still open and runs.
       expect(sb.runs.length, "runs dispatched this round").toBeGreaterThan(runsBefore);
       await settle(sb);
-      // The verdicts of this round are in the comment once nothing is shown queued or running.
-      await sb.waitFor(() => !/⏳ queued|🏃 running/.test(bodyOf(sb, commentId)), { timeoutMs: 10_000, message: "the round's verdicts in the comment" });
+      await waitForVerdictsShown(sb, commentId);
     }
 
     const body = bodyOf(sb, commentId);

@@ -54,6 +54,15 @@ export class NockGitHub {
     this.#intercept();
   }
 
+  /** Conclusions to report instead of the truth, per tested name, used up one run at a time (flaky or broken runs). */
+  readonly forced = new Map<string, string[]>();
+
+  /** What a run reports: a forced conclusion if one is queued for its name, otherwise the truth. */
+  conclusionFor(dispatch: Dispatch): string {
+    const queued = this.forced.get(dispatch.inputs.tag!);
+    return queued?.shift() ?? this.truthFor(dispatch.inputs.ref!);
+  }
+
   /** The tag a run of this commit tests, and whether the hidden first bad tag is at or before it. */
   truthFor(ref: string): "success" | "failure" {
     const index = this.commits.findIndex((c) => c.sha === ref);
@@ -120,6 +129,13 @@ export class NockGitHub {
       });
 
     scope.get((uri) => uri.includes("/contents/")).reply(404, { message: "Not Found" });
+
+    scope.get(new RegExp(`^${base}/commits/[0-9a-f]{40}/pulls`)).reply((uri: string) => {
+      this.requests.push(`GET ${uri.split("?")[0]}`);
+      const commitSha = uri.split("/commits/")[1]!.slice(0, 40);
+      const index = this.commits.findIndex((c) => c.sha === commitSha);
+      return [200, index < 0 ? [] : [{ number: 1000 + index, title: `Merge change ${index}`, html_url: `${REPO.htmlUrl}/pull/${1000 + index}`, merged_at: "2024-01-01T00:00:00Z" }]];
+    });
 
     scope
       .get((uri) => uri.startsWith(`${base}/collaborators/`))

@@ -80,7 +80,7 @@ const DEFAULTS = {
 describe("a usable .github/locate.yml", () => {
   it("is used for the dispatch: workflow, ref, parallel and inputs", async () => {
     const github_ = github({
-      repo: ["workflow: repro.yml", "dispatch-ref: release", "parallel: 2", "inputs: {os: linux, arch: x64, retries: 3}", "max-runs: 12", ""].join("\n"),
+      repo: ["workflow: repro.yml", "dispatch-ref: release", "parallel: 2", "inputs: {os: linux, arch: x64, retries: 3}", "max-runs: 12", "verify-endpoints: false", ""].join("\n"),
     });
     await command("/locate v1.0.0..v1.9.0 auto input.arch=arm64");
     expect(config.requests).toEqual([contentsPath(REPO.repo)]);
@@ -109,7 +109,7 @@ describe("a usable .github/locate.yml", () => {
 
   it("lets command options override the file (workflow=, parallel=)", async () => {
     const github_ = github({ repo: "workflow: repro.yml\nparallel: 2\n" });
-    await command("/locate v1.0.0..v1.9.0 auto workflow=other.yml parallel=4");
+    await command("/locate v1.0.0..v1.9.0 auto workflow=other.yml parallel=4 verify=false");
     expect(await hunt()).toMatchObject({ workflow: "other.yml", parallel: 4 });
     expect(dispatchUrls(github_)).toHaveLength(4);
     expect(dispatchUrls(github_).every((u) => u.includes("/workflows/other.yml/"))).toBe(true);
@@ -139,7 +139,8 @@ describe("a usable .github/locate.yml", () => {
     expect(config.isDone()).toBe(true);
     expect(github_.replies()).toEqual([]);
     expect(await hunt()).toMatchObject({ ...DEFAULTS, autopilot: true });
-    expect(dispatchUrls(github_)).toHaveLength(3);
+    // Three picks, and both ends checked alongside (verify-endpoints defaults to true).
+    expect(dispatchUrls(github_)).toHaveLength(3 + 2);
     expect(dispatchUrls(github_).every((u) => u.includes("/workflows/locate.yml/"))).toBe(true);
     for (const d of github_.dispatches) expect(d.ref).toBe("main");
   });

@@ -63,8 +63,10 @@ describe("a full hunt", () => {
     expect(body).toContain("Change number 45");
     const tested = gh.dispatches.map((d) => d.inputs.tag);
     expect(new Set(tested).size).toBe(tested.length);
-    // Three picks a round over 38 inner versions: ⌈log4 39⌉ = 3 rounds, so at most 9 runs.
-    expect(tested.length).toBeLessThanOrEqual(9);
+    // Three picks a round over 38 inner versions: ⌈log4 39⌉ = 3 rounds, so at most 9 runs, plus both ends checked.
+    expect(tested.length).toBeLessThanOrEqual(9 + 2);
+    expect(tested).toContain("v1.0.0");
+    expect(tested).toContain("v1.39.0");
     for (const d of gh.dispatches) {
       expect(d.ref).toBe("main");
       expect(Object.keys(d.inputs).sort()).toEqual(["locate_id", "ref", "tag"]);
@@ -84,8 +86,11 @@ describe("a full hunt", () => {
     expect(state(body)).toBe("found");
     expect(parseResultMarker(body)).toMatchObject({ firstBad: "v1.5.0", lastGood: "v1.4.0" });
     expect(gh.replies()).toEqual([]);
-    // ⌈log3 32⌉ = 4 rounds of 2.
-    expect(gh.dispatches.length).toBeLessThanOrEqual(8);
+    // ⌈log3 32⌉ = 4 rounds of 2, the two ends, and last good and first bad once more to confirm.
+    expect(gh.dispatches.length).toBeLessThanOrEqual(8 + 2 + 2);
+    const runsOf = (tag: string) => gh.dispatches.filter((d) => d.inputs.tag === tag).length;
+    expect(runsOf("v1.5.0")).toBe(2);
+    expect(runsOf("v1.4.0")).toBe(2);
   });
 
   it("names bad at once when no version lies between the ends", async () => {
@@ -101,7 +106,7 @@ describe("a full hunt", () => {
 describe("dispatch without run details (older GitHub Enterprise Server)", () => {
   it("retries without return_run_details and correlates the run by its display title", async () => {
     gh = new NockGitHub({ tags: 12, firstBad: 7, roles: { alice: "write" }, dispatchMode: "legacy" });
-    await app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.11.0" }));
+    await app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.11.0 verify=false" }));
     await tickAsUser("alice", [`locate:tag:${encodeMarkerName("v1.5.0")}`]);
     expect(gh.requests.filter((r) => r.endsWith("/dispatches"))).toHaveLength(2);
     expect(gh.dispatches).toHaveLength(1);

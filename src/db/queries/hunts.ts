@@ -104,3 +104,9 @@ export async function findLatestHunt(db: Db, repoId: number, issueNumber: number
     .limit(1);
   return row;
 }
+
+/** The newest commit-level hunt started from a tag-level one. */
+export async function findChildHunt(db: Db, parentHuntId: number): Promise<HuntRow | undefined> {
+  const [row] = await db.select().from(hunts).where(eq(hunts.parentHuntId, parentHuntId)).orderBy(desc(hunts.id)).limit(1);
+  return row;
+}

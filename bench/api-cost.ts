@@ -1,0 +1,306 @@
+// API cost (§10): whole auto-pilot hunts on the sandbox, GitHub requests by endpoint and phase (resolving, each round, finding).
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { openStore } from "../src/db/client.js";
+import { runs as runsTable, versions as versionsTable } from "../src/db/schema.js";
+import { parseResultMarker } from "../src/render/markers.js";
+import { Graph, loadHistoryFile } from "../src/sandbox/history.js";
+import { startSandbox } from "../src/sandbox/index.js";
+import type { RequestLogEntry } from "../src/sandbox/index.js";
+import { prng, seedFrom } from "../src/sandbox/prng.js";
+import { syntheticHistory } from "../src/sandbox/synthetic.js";
+import { HISTORIES_DIR, type PostgresForBench, USER, startAppInProcess } from "./harness.js";
+import { type SectionResult, type Table, type TargetResult, fixed, integer, mark, seconds } from "./table.js";
+
+const DISPATCH = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
+const COMPARE = "GET /repos/{owner}/{repo}/compare/{basehead}";
+const TAGS = "GET /repos/{owner}/{repo}/tags";
+const EDIT_COMMENT = "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}";
+/** Locate resolves at most 300 compare pages (30,000 commits); ranges are kept well below that. */
+const MAX_RANGE_COMMITS = 20_000;
+/** Short runs keep the whole section quick; the order of events, not their spacing, decides what gets requested. */
+const RUN_DURATION = { minMs: 30, maxMs: 90 };
+const SEED = 7;
+
+interface HuntPlan {
+  readonly label: string;
+  readonly history: string | { tags: number };
+  /** Runs per round (the `parallel=` option); undefined = Locate's default, 3. */
+  readonly parallel?: number;
+}
+
+interface Range {
+  readonly good: string;
+  readonly bad: string;
+  readonly firstBad: string;
+  readonly commits: number;
+  readonly tagsInRepo: number;
+}
+
+/**
+ * good..bad along the default branch: bad is its newest tag, good the oldest tag on it that is an ancestor of bad
+ * with at most MAX_RANGE_COMMITS commits between them. The hidden first bad is a seeded tag of the range that every
+ * other tag in the range is an ancestor or descendant of, so the right answer is a single, well-defined version.
+ */
+function chooseRange(graph: Graph, seed: number): Range {
+  const onDefault = graph.ancestors(graph.tip);
+  const byCommit = new Map(
+    graph.tags
+      .filter((t) => onDefault[t.index])
+      .sort((a, b) => a.index - b.index || a.name.localeCompare(b.name))
+      .map((t) => [t.index, t] as const),
+  );
+  const line = [...byCommit.values()];
+  const bad = line[line.length - 1];
+  if (!bad || line.length < 3) throw new Error(`${graph.repo}: fewer than three tags on ${graph.defaultBranch}`);
+  const commitsFrom = (goodAt: number) => graph.compare(line[goodAt]!.index, bad.index)?.aheadBy ?? Number.POSITIVE_INFINITY;
+  // Commits in range shrink as good moves up the line, so a binary search finds the oldest good within the limit.
+  let low = 0;
+  let high = line.length - 2;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (commitsFrom(middle) <= MAX_RANGE_COMMITS) high = middle;
+    else low = middle + 1;
+  }
+  let goodAt = low;
+  while (goodAt < line.length - 2 && !graph.isAncestor(line[goodAt]!.index, bad.index)) goodAt++;
+  const good = line[goodAt]!;
+
+  const fromBad = graph.ancestors(bad.index);
+  const fromGood = graph.ancestors(good.index);
+  const inRange = [...new Map(graph.tags.filter((t) => fromBad[t.index] && !fromGood[t.index]).map((t) => [t.index, t] as const)).values()];
+  const rand = prng(seedFrom(seed, graph.repo, "first-bad"));
+  const shuffled = inRange.map((t) => ({ t, key: rand.next() })).sort((a, b) => a.key - b.key).map(({ t }) => t);
+  const clean = shuffled.find((t) => {
+    const up = graph.ancestors(t.index);
+    const down = graph.descendants(t.index);
+    return inRange.every((other) => up[other.index] || down[other.index]);
+  });
+  return {
+    good: good.name,
+    bad: bad.name,
+    firstBad: (clean ?? shuffled[0] ?? bad).name,
+    commits: commitsFrom(goodAt),
+    tagsInRepo: graph.tags.length,
+  };
+}
+
+interface Phases {
+  readonly resolving: RequestLogEntry[];
+  /** One list per round, in round order. */
+  readonly rounds: RequestLogEntry[][];
+  readonly finding: RequestLogEntry[];
+}
+
+/**
+ * Cuts the request log by time: before the first dispatch = resolving; from a round's first dispatch to the next
+ * round's first dispatch = that round; from the found answer's compare request on = finding (it comes after the
+ * last verdict, because the hunt is declared found only once every run has reported).
+ */
+function splitPhases(requests: readonly RequestLogEntry[], roundOfToken: ReadonlyMap<string, number>): Phases {
+  const firstDispatch = new Map<number, number>();
+  requests.forEach((request, index) => {
+    if (request.route !== DISPATCH || request.status >= 300) return;
+    const token = (request.body as { inputs?: { locate_id?: string } } | null)?.inputs?.locate_id;
+    const round = token === undefined ? undefined : roundOfToken.get(token);
+    if (round === undefined) throw new Error(`dispatch with unknown token ${token}`);
+    if (!firstDispatch.has(round)) firstDispatch.set(round, index);
+  });
+  const starts = [...firstDispatch.entries()].sort((a, b) => a[0] - b[0]).map(([, index]) => index);
+  const lastDispatch = requests.findLastIndex((request) => request.route === DISPATCH);
+  let findingAt = requests.findIndex((request, index) => index > lastDispatch && request.route === COMPARE);
+  if (findingAt < 0) findingAt = requests.length;
+  const firstStart = starts[0] ?? findingAt;
+  return {
+    resolving: requests.slice(0, firstStart),
+    rounds: starts.map((start, i) => requests.slice(start, starts[i + 1] ?? findingAt)),
+    finding: requests.slice(findingAt),
+  };
+}
+
+interface HuntCost {
+  readonly plan: HuntPlan;
+  readonly range: Range;
+  readonly k: number;
+  readonly versions: number;
+  readonly runs: number;
+  readonly phases: Phases;
+  readonly total: number;
+  readonly edits: number;
+  readonly correct: boolean;
+  readonly ms: number;
+}
+
+async function measureHunt(plan: HuntPlan, pg: PostgresForBench): Promise<HuntCost> {
+  const started = performance.now();
+  const historyPath = typeof plan.history === "string" ? join(HISTORIES_DIR, plan.history) : undefined;
+  const graph = new Graph(historyPath ? loadHistoryFile(historyPath) : syntheticHistory((plan.history as { tags: number }).tags, SEED));
+  const range = chooseRange(graph, SEED);
+  const sb = await startSandbox({
+    history: historyPath ?? plan.history,
+    seed: SEED,
+    firstBad: range.firstBad,
+    runDuration: RUN_DURATION,
+    permissions: { [USER]: "write" },
+    // The sandbox checks every request against GitHub's OpenAPI description; that costs it time, not the app requests.
+    validateRequests: false,
+  });
+  // Postgres rather than the default PGlite: a fresh PGlite takes seconds to initialise, and the store does not change what is requested.
+  const databaseUrl = await pg.newDatabase("api");
+  const app = await startAppInProcess(sb, { databaseUrl });
+  let roundOfToken = new Map<string, number>();
+  let versions = 0;
+  let body = "";
+  try {
+    const issue = await sb.openIssue({ user: USER, title: "Something broke between releases" });
+    const command = `/locate ${range.good}..${range.bad} auto${plan.parallel !== undefined ? ` parallel=${plan.parallel}` : ""}`;
+    await sb.postComment({ issue, user: USER, body: command });
+    body = await sb.waitFor(
+      () => sb.listComments(issue).find((c) => c.user === sb.botLogin && c.body.includes("<!-- locate:state:found -->"))?.body,
+      { timeoutMs: 180_000, intervalMs: 20, message: `the hunt ${command} on ${plan.label} to be found` },
+    );
+    await sb.idle();
+  } finally {
+    await app.stop();
+    await sb.close();
+  }
+  // Rounds are the app's own numbering, read back from its store.
+  const store = await openStore({ url: databaseUrl });
+  try {
+    const rows = await store.db.select({ token: runsTable.token, round: runsTable.round }).from(runsTable);
+    roundOfToken = new Map(rows.filter((row) => row.token !== null).map((row) => [row.token as string, row.round]));
+    // One hunt per fresh store, so every version row is this hunt's.
+    versions = (await store.db.select({ position: versionsTable.position }).from(versionsTable)).length;
+  } finally {
+    await store.close();
+  }
+  const result = parseResultMarker(body);
+  const namedSha = result ? sb.tags.find((tag) => tag.name === result.firstBad)?.sha : undefined;
+  return {
+    plan,
+    range,
+    k: plan.parallel ?? 3,
+    versions,
+    runs: sb.runs.length,
+    phases: splitPhases(sb.requests, roundOfToken),
+    total: sb.requests.length,
+    edits: sb.requests.filter((request) => request.route === EDIT_COMMENT).length,
+    correct: result !== null && result.candidates.length === 1 && namedSha === sb.firstBad.sha,
+    ms: performance.now() - started,
+  };
+}
+
+function count(requests: readonly RequestLogEntry[], route: string): number {
+  return requests.filter((request) => request.route === route).length;
+}
+
+function summaryRow(cost: HuntCost): { row: string[]; target: TargetResult } {
+  const { phases, range, k } = cost;
+  const perRound = phases.rounds.map((round) => round.length);
+  const mean = perRound.reduce((a, b) => a + b, 0) / Math.max(1, perRound.length);
+  const max = Math.max(0, ...perRound);
+  const met = max <= k + 3;
+  const tags = count(phases.resolving, TAGS);
+  const compare = count(phases.resolving, COMPARE);
+  return {
+    row: [
+      cost.plan.label,
+      `${range.good}..${range.bad}`,
+      integer(range.tagsInRepo),
+      integer(cost.versions),
+      integer(range.commits),
+      String(k),
+      String(phases.rounds.length),
+      String(cost.runs),
+      `${phases.resolving.length} (${tags} tags + ${compare} compare)`,
+      `${Math.ceil(range.tagsInRepo / 100)} + ${Math.ceil(range.commits / 100)}`,
+      fixed(mean, 1),
+      String(max),
+      String(phases.finding.length),
+      String(cost.total),
+      String(cost.edits),
+      cost.correct ? "yes" : "NO",
+      mark(met),
+    ],
+    target: { target: `API: requests per auto-pilot round ≤ k + 3 = ${k + 3} (${cost.plan.label})`, measured: `max ${max}, mean ${fixed(mean, 1)}`, met },
+  };
+}
+
+/** Requests per endpoint: per hunt for resolving and finding, per round for the rounds; `hunts` are averaged. */
+function endpointRows(hunts: readonly HuntCost[]): string[][] {
+  const routes = new Set(hunts.flatMap((h) => [...h.phases.resolving, ...h.phases.rounds.flat(), ...h.phases.finding].map((r) => r.route)));
+  const roundCount = hunts.reduce((sum, h) => sum + h.phases.rounds.length, 0);
+  const rows = [...routes].map((route) => {
+    const resolving = hunts.reduce((sum, h) => sum + count(h.phases.resolving, route), 0) / hunts.length;
+    const perRound = hunts.reduce((sum, h) => sum + h.phases.rounds.reduce((s, round) => s + count(round, route), 0), 0) / Math.max(1, roundCount);
+    const finding = hunts.reduce((sum, h) => sum + count(h.phases.finding, route), 0) / hunts.length;
+    const total = hunts.reduce((sum, h) => sum + count([...h.phases.resolving, ...h.phases.rounds.flat(), ...h.phases.finding], route), 0) / hunts.length;
+    return { route, resolving, perRound, finding, total };
+  });
+  rows.sort((a, b) => b.total - a.total || a.route.localeCompare(b.route));
+  const sum = (pick: (row: (typeof rows)[number]) => number) => rows.reduce((s, row) => s + pick(row), 0);
+  return [
+    ...rows.map((row) => [row.route, fixed(row.resolving, 1), fixed(row.perRound, 2), fixed(row.finding, 1), fixed(row.total, 1)]),
+    ["all requests", fixed(sum((r) => r.resolving), 1), fixed(sum((r) => r.perRound), 2), fixed(sum((r) => r.finding), 1), fixed(sum((r) => r.total), 1)],
+  ];
+}
+
+export function huntPlans(quick: boolean): HuntPlan[] {
+  const fixtures: HuntPlan[] = (
+    quick
+      ? ["pallets__flask", "nodejs__undici"]
+      : ["expressjs__express", "git__git", "nodejs__undici", "pallets__flask", "prettier__prettier", "redis__redis", "sveltejs__svelte", "vitejs__vite"]
+  ).map((name) => ({ label: name.replace("__", "/"), history: `${name}.json.gz` }));
+  const available = fixtures.filter((plan) => existsSync(join(HISTORIES_DIR, plan.history as string)));
+  const extra: HuntPlan[] = quick
+    ? []
+    : [
+        { label: "nodejs/undici k=1", history: "nodejs__undici.json.gz", parallel: 1 },
+        { label: "nodejs/undici k=5", history: "nodejs__undici.json.gz", parallel: 5 },
+      ];
+  return [...available, ...extra, { label: "synthetic 10,000 tags", history: { tags: 10_000 } }];
+}
+
+export async function runApiCostBench(options: { quick: boolean; pg: PostgresForBench; log: (line: string) => void }): Promise<SectionResult> {
+  const plans = huntPlans(options.quick);
+  const hunts: HuntCost[] = [];
+  for (const plan of plans) {
+    const cost = await measureHunt(plan, options.pg);
+    options.log(`  ${plan.label}: ${cost.phases.rounds.length} rounds, ${cost.total} requests, ${seconds(cost.ms)}`);
+    hunts.push(cost);
+  }
+  const summary = hunts.map(summaryRow);
+  const tables: Table[] = [
+    {
+      title: "2a. GitHub requests per auto-pilot hunt (sandbox, Locate in-process on Postgres)",
+      head: ["history", "range good..bad", "tags", "versions", "commits", "k", "rounds", "runs", "resolving", "⌈tags/100⌉ + ⌈commits/100⌉", "per round", "max round", "finding", "total", "comment edits", "right", "≤ k+3"],
+      rows: summary.map((s) => s.row),
+      notes: [
+        "Range: bad = newest tag on the default branch; good = the oldest tag on it that is an ancestor of bad with ≤ 20,000 commits between them (Locate reads at most 30,000). The hidden first bad is a seeded tag of the range comparable with all the others.",
+        "The command is `/locate good..bad auto` (k = 3 unless `parallel=` is shown). Phases are cut by time: before the first dispatch = resolving; a round = from its first dispatch to the next round's; finding = from the found answer's compare request on.",
+        "Locate resolves versions with the tags list (100 per request) and the REST compare API (100 commits per request): the `⌈tags/100⌉ + ⌈commits/100⌉` column is that floor.",
+      ],
+    },
+    {
+      title: "2b. Requests by endpoint and phase (mean per hunt; rounds: mean per round, all hunts)",
+      head: ["endpoint", "resolving / hunt", "per round", "finding / hunt", "total / hunt"],
+      rows: endpointRows(hunts),
+    },
+  ];
+  const details: Table[] = hunts.map((hunt) => ({
+    title: `2c. ${hunt.plan.label}: ${hunt.range.good}..${hunt.range.bad}, k=${hunt.k}, ${hunt.phases.rounds.length} rounds — requests by endpoint`,
+    head: ["endpoint", "resolving", "per round", "finding", "total"],
+    rows: endpointRows([hunt]),
+  }));
+  const missed = summary.filter((s) => !s.target.met);
+  const targets: TargetResult[] = [
+    {
+      target: "API: requests per auto-pilot round ≤ k + 3 (every hunt, every round)",
+      measured: missed.length === 0 ? `all ${summary.length} hunts` : missed.map((s) => s.target.measured + ` (${s.target.target.split("(")[1]}`).join("; "),
+      met: missed.length === 0,
+    },
+  ];
+  const wrong = hunts.filter((h) => !h.correct);
+  if (wrong.length > 0) targets.push({ target: "API: every hunt names the hidden first bad tag", measured: `wrong in ${wrong.map((h) => h.plan.label).join(", ")}`, met: false });
+  return { tables, targets, details };
+}

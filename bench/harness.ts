@@ -1,0 +1,196 @@
+// Shared set-up for the sections that run the real app: its environment, free ports, in-process start, and a child process driven over IPC.
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Env, loadEnv } from "../src/config/env.js";
+import { type RunningLocate, createLogger, startLocate } from "../src/main.js";
+import type { Sandbox } from "../src/sandbox/index.js";
+import postgres from "postgres";
+import { startPostgresServer } from "../test/helpers/postgres-server.js";
+import type { ServerReply, ServerRequest } from "./server-process.js";
+
+/** The person who opens issues and gives commands; sandboxes give this login write permission. */
+export const USER = "alice";
+
+/** The shared fixtures sit beside the repository (…/main and …/shared), locally and on CI. */
+export const HISTORIES_DIR = fileURLToPath(new URL("../../shared/fixtures/histories/", import.meta.url));
+
+/** Probot's Server cannot listen on port 0, so a free port is asked of the OS first (and the start retried if it was taken meanwhile). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export type Storage = { readonly dataDir: string } | { readonly databaseUrl: string };
+
+/**
+ * The app's environment as loadEnv returns it. Writes are not spaced (the sandbox has no secondary limits), and the
+ * reconciler's periodic pass is pushed out of the measurement window: with no missed webhooks it finds nothing,
+ * and a pass over hundreds of hunts in flight would be counted as a hunt's cost.
+ */
+export function appEnv(sandboxEnv: Sandbox["env"], port: number, storage: Storage): Env {
+  return loadEnv({
+    ...sandboxEnv,
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    LOG_LEVEL: "silent",
+    LOCATE_WRITE_INTERVAL_MS: "0",
+    LOCATE_RECONCILE_SECONDS: "3600",
+    ...("dataDir" in storage ? { LOCATE_DATA_DIR: storage.dataDir } : { DATABASE_URL: storage.databaseUrl }),
+  });
+}
+
+export function webhookUrl(port: number): string {
+  return `http://127.0.0.1:${port}/api/github/webhooks`;
+}
+
+/** Retries a start whose port was taken between asking and listening. */
+export async function withFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      if (attempt >= 3 || (error as { code?: string }).code !== "EADDRINUSE") throw error;
+    }
+  }
+}
+
+/** Locate in this process, receiving the sandbox's webhooks. */
+export async function startAppInProcess(sb: Sandbox, storage: Storage): Promise<RunningLocate> {
+  const locate = await withFreePort((port) => {
+    const env = appEnv(sb.env, port, storage);
+    return startLocate(env, sb.env.PRIVATE_KEY, createLogger(env));
+  });
+  sb.setWebhookTarget(webhookUrl(locate.port));
+  return {
+    port: locate.port,
+    async stop() {
+      sb.setWebhookTarget(undefined);
+      await locate.stop();
+    },
+  };
+}
+
+export function tempDir(label: string): string {
+  return mkdtempSync(join(tmpdir(), `locate-bench-${label}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A Postgres server for the run: DATABASE_URL when set, otherwise a throwaway one (the test suite's helper). */
+export interface PostgresForBench {
+  /** A fresh, empty database on the server; its connection string. */
+  newDatabase(label: string): Promise<string>;
+  readonly version: string;
+  stop(): Promise<void>;
+}
+
+export async function startPostgres(): Promise<PostgresForBench> {
+  const external = process.env.DATABASE_URL?.trim();
+  const server = external ? undefined : await startPostgresServer();
+  const adminUrl = external ?? (server as { url: string }).url;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  const created: string[] = [];
+  let counter = 0;
+  const [row] = await admin<{ version: string }[]>`select version() as version`;
+  return {
+    version: row?.version.split(" on ")[0] ?? "unknown",
+    async newDatabase(label) {
+      const name = `locate_bench_${label.replace(/[^a-z0-9_]/gi, "_").toLowerCase()}_${process.pid}_${++counter}`;
+      await admin.unsafe(`create database "${name}"`);
+      created.push(name);
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      return url.toString();
+    },
+    async stop() {
+      // On a server we did not start, leave nothing behind; a throwaway server goes away whole.
+      if (external) {
+        for (const name of created) {
+          await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`;
+          await admin.unsafe(`drop database if exists "${name}"`);
+        }
+      }
+      await admin.end({ timeout: 5 });
+      await server?.stop();
+    },
+  };
+}
+
+const SERVER_SCRIPT = fileURLToPath(new URL("./server-process.ts", import.meta.url));
+
+/**
+ * A server under test in its own process, so the load generator and the sandbox do not share its event loop
+ * (on a two-core machine they would otherwise be measured along with it).
+ */
+export class ServerProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  static async start(request: Extract<ServerRequest, { kind: "start" }>, options: { exposeGc?: boolean } = {}): Promise<ServerProcess> {
+    // The parent runs under tsx, whose loader flags are in execArgv: the child inherits them and can run .ts too.
+    const child = fork(SERVER_SCRIPT, [], {
+      execArgv: [...process.execArgv, ...(options.exposeGc ? ["--expose-gc"] : [])],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const reply = await ask(child, request);
+    if (reply.kind !== "started") {
+      child.kill();
+      throw new Error(`server process did not start: ${reply.kind === "error" ? reply.message : reply.kind}`);
+    }
+    return new ServerProcess(child, reply.port);
+  }
+
+  get url(): string {
+    return webhookUrl(this.port);
+  }
+
+  async memory(): Promise<Extract<ServerReply, { kind: "memory" }>> {
+    const reply = await ask(this.child, { kind: "measure" });
+    if (reply.kind !== "memory") throw new Error(`server process: ${reply.kind === "error" ? reply.message : reply.kind}`);
+    return reply;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    await ask(this.child, { kind: "stop" }).catch(() => undefined);
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+function ask(child: ChildProcess, request: ServerRequest): Promise<ServerReply> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: ServerReply) => {
+      cleanup();
+      resolve(message);
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`server process exited (code ${code}) before answering ${request.kind}`));
+    };
+    const cleanup = () => {
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+    };
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+    child.send(request);
+  });
+}

@@ -1,0 +1,95 @@
+// The commit-level drill-down (§5 "Commit level"): after a tag-level answer, the same search over the first-parent
+// commits between the last good and the first bad tag.
+import { ActiveHuntExists, type HuntSnapshot, insertHunt, recordEvent } from "../db/queries/hunts.js";
+import { RangeTooLargeError, compareRange } from "../github/history.js";
+import type { RangeCommit } from "../github/history.js";
+import { inlineCode } from "../render/escape.js";
+import type { HuntDeps } from "./engine.js";
+import { repoOf } from "./engine.js";
+import { analyzeHunt } from "./snapshot.js";
+
+export type CommitHuntOutcome = { readonly kind: "started"; readonly huntId: number } | { readonly kind: "rejected"; readonly reply: string };
+
+/**
+ * The first-parent chain from `bad` back to `good`, oldest first, without either end: the commits that landed on
+ * the line one after another, which is what a commit-level bisection can dispatch one by one.
+ */
+export function firstParentChain(range: readonly RangeCommit[], goodSha: string, badSha: string): RangeCommit[] {
+  const bySha = new Map(range.map((commit) => [commit.sha, commit]));
+  const chain: RangeCommit[] = [];
+  let current = bySha.get(badSha)?.parents[0];
+  while (current !== undefined && current !== goodSha) {
+    const commit = bySha.get(current);
+    // A first parent outside the range means good was merged in from the side: the chain ends there.
+    if (!commit) break;
+    chain.push(commit);
+    current = commit.parents[0];
+  }
+  return chain.reverse();
+}
+
+export async function startCommitHunt(deps: HuntDeps, parent: HuntSnapshot, sender: string): Promise<CommitHuntOutcome> {
+  const { hunt } = parent;
+  if (hunt.mode !== "tags") return { kind: "rejected", reply: "This hunt is already at commit level." };
+  const search = analyzeHunt(parent);
+  const lastGood = parent.versions[search.lastGood];
+  const firstBad = parent.versions[search.firstBad];
+  if (!lastGood || !firstBad) throw new Error(`hunt ${hunt.id}: found positions outside the versions`);
+  let range;
+  try {
+    range = await compareRange(deps.gh, repoOf(hunt), lastGood.sha, firstBad.sha);
+  } catch (error) {
+    if (!(error instanceof RangeTooLargeError)) throw error;
+    return { kind: "rejected", reply: `The two tags are ${error.totalCommits} commits apart, more than Locate reads in one go.` };
+  }
+  const chain = firstParentChain(range.commits, lastGood.sha, firstBad.sha);
+  const badCommit = range.commits.find((commit) => commit.sha === firstBad.sha);
+  const goodName = lastGood.names[0] ?? lastGood.sha.slice(0, 7);
+  const badName = firstBad.names[0] ?? firstBad.sha.slice(0, 7);
+  const versions = [
+    { names: [goodName], sha: lastGood.sha, title: null },
+    ...chain.map((commit) => ({ names: [commit.sha.slice(0, 7)], sha: commit.sha, title: commit.title })),
+    { names: [badName], sha: firstBad.sha, title: badCommit?.title ?? null },
+  ];
+  try {
+    const child = await insertHunt(
+      deps.store.db,
+      {
+        installationId: hunt.installationId,
+        repoId: hunt.repoId,
+        owner: hunt.owner,
+        repo: hunt.repo,
+        repoUrl: hunt.repoUrl,
+        issueNumber: hunt.issueNumber,
+        mode: "commits",
+        parentHuntId: hunt.id,
+        good: goodName,
+        bad: badName,
+        state: "searching",
+        autopilot: hunt.autopilot,
+        workflow: hunt.workflow,
+        dispatchRef: hunt.dispatchRef,
+        inputs: hunt.inputs,
+        parallel: hunt.parallel,
+        candidates: hunt.candidates,
+        maxRuns: hunt.maxRuns,
+        timeoutMinutes: hunt.timeoutMinutes,
+        permission: hunt.permission,
+        repeat: hunt.repeat,
+        failThreshold: hunt.failThreshold,
+        // The ends were tested at tag level already.
+        verifyEndpoints: false,
+        confirm: hunt.confirm,
+        createdBy: sender,
+      },
+      versions,
+    );
+    await recordEvent(deps.store.db, child.id, sender, "start-commits", { parent: hunt.id, commits: chain.length });
+    return { kind: "started", huntId: child.id };
+  } catch (error) {
+    if (error instanceof ActiveHuntExists) {
+      return { kind: "rejected", reply: `A hunt is already running on this issue; finish or \`/locate cancel\` it before drilling into ${inlineCode(badName)}.` };
+    }
+    throw error;
+  }
+}
