@@ -8,7 +8,8 @@ const TAGS = 20;
 /** Runs that never finish during the measurement keep every hunt in flight (searching, runs queued or running). */
 const RUN_FOREVER = { minMs: 3_600_000, maxMs: 3_600_000 };
 /** Commands sent before waiting for their hunts: enough to keep the app busy, few enough that none waits past Probot's 9 s answer. */
-const BATCH = 25;
+const BATCH = Number(process.env.BATCH ?? 25);
+const MODE = process.env.MODE ?? " auto";
 const TARGET_BYTES = 50 * 1024;
 
 interface Sample {
@@ -30,7 +31,7 @@ async function startHunts(sb: Sandbox, from: number, to: number): Promise<void> 
       Array.from({ length: end - start }, async (_, i) => {
         const user = `user${start + i}`;
         const issue = await sb.openIssue({ user, title: `Regression ${start + i}` });
-        await sb.postComment({ issue, user, body: `/locate v0.1.0..v0.${TAGS}.0 auto` });
+        await sb.postComment({ issue, user, body: `/locate v0.1.0..v0.${TAGS}.0${MODE}` });
         return issue;
       }),
     );

@@ -33,14 +33,26 @@ describe("defaults", () => {
     ["permission", "write"],
     ["timeout-minutes", 120],
     ["max-runs", 50],
+    ["repeat", 1],
+    ["fail-threshold", 1],
+    ["verify-endpoints", true],
+    ["confirm", true],
   ])("%s defaults to %j", (key, value) => {
     expect(ok({})[key]).toEqual(value);
     // The exported defaults agree with a parse of nothing.
     expect(DEFAULT_REPO_CONFIG[key]).toEqual(value);
   });
 
-  it("has no keys beyond those of §6", () => {
-    expect(Object.keys(DEFAULT_REPO_CONFIG).sort()).toEqual(["candidates", "inputs", "max-runs", "parallel", "permission", "tags", "timeout-minutes", "workflow"]);
+  it("has no keys beyond those of §6 and the verdict settings of §5", () => {
+    expect(Object.keys(DEFAULT_REPO_CONFIG).sort()).toEqual(
+      ["candidates", "confirm", "fail-threshold", "inputs", "max-runs", "parallel", "permission", "repeat", "tags", "timeout-minutes", "verify-endpoints", "workflow"].sort(),
+    );
+  });
+
+  it("refuses a fail-threshold above repeat", () => {
+    const result = parseRepoConfig({ repeat: 2, "fail-threshold": 3 });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.join()).toContain("`fail-threshold`");
   });
 
   it("fills in the tags keys that are not given", () => {
