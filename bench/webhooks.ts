@@ -89,7 +89,7 @@ function post(agent: Agent, url: URL, delivery: PreparedDelivery): Promise<numbe
 }
 
 /** Sends `total` deliveries, cycling through the recording in order, with `concurrency` requests in flight. */
-async function drive(target: string, deliveries: readonly PreparedDelivery[], total: number, concurrency: number, offset = 0): Promise<LoadResult> {
+export async function drive(target: string, deliveries: readonly PreparedDelivery[], total: number, concurrency: number, offset = 0): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(target);
   const latencies: number[] = [];

@@ -15,13 +15,32 @@ export interface OctokitSettings {
   readonly retry?: boolean;
 }
 
+const MAX_RATE_LIMIT_RETRIES = 2;
+const MAX_RATE_LIMIT_WAIT_SECONDS = 60;
+
 export function createOctokitClass(settings: OctokitSettings): typeof ProbotOctokit {
   const write = new Bottleneck.Group({ maxConcurrent: 1, minTime: settings.writeIntervalMs });
   // Writes that notify people (new comments) wait three times as long, as the throttling plugin's defaults do.
   const notifications = new Bottleneck.Group({ maxConcurrent: 1, minTime: 3 * settings.writeIntervalMs });
   return ProbotOctokit.defaults((options: Record<string, any>) => ({
     ...options,
-    throttle: { ...options.throttle, enabled: true, write, notifications },
+    throttle: {
+      ...options.throttle,
+      enabled: true,
+      write,
+      notifications,
+      // Probot's handlers only log a secondary limit; waiting the time GitHub names and trying again (twice) is
+      // what GitHub asks for, and keeps a burst from failing a hunt's dispatches.
+      onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        options.throttle?.onSecondaryRateLimit?.(retryAfter, request);
+        return retryCount < MAX_RATE_LIMIT_RETRIES;
+      },
+      onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        options.throttle?.onRateLimit?.(retryAfter, request);
+        // Waiting out the hourly quota is pointless for a webhook; the reconciler catches up afterwards.
+        return retryCount < MAX_RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
+      },
+    },
     ...(settings.retry === false ? { retry: { enabled: false } } : {}),
   })).plugin(githubRequestMetrics()) as typeof ProbotOctokit;
 }

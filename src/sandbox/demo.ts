@@ -1,5 +1,5 @@
 // `npm run demo`: the sandbox GitHub and Locate (PGlite in a temp dir) in one process; a whole hunt driven from an issue, printed as it happens.
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -38,6 +38,7 @@ const FINAL_STATES = new Set(["found", "cancelled", "failed"]);
 // Long enough to watch runs go queued → running → done, short enough that a default demo takes seconds.
 const RUN_DURATION = { minMs: 200, maxMs: 700 };
 const WRITE_INTERVAL_MS = "10";
+const DATA_DIR_PREFIX = "locate-demo-";
 
 interface DemoOptions {
   history: string | undefined;
@@ -128,8 +129,14 @@ function chooseScenario(graph: Graph, options: DemoOptions): Scenario {
     let goodAt = position - below;
     while (goodAt < position && !graph.isAncestor(at(goodAt).index, target.index)) goodAt++;
     if (goodAt === position) throw new UsageError(`no tag on ${graph.defaultBranch} before ${options.firstBad} is its ancestor`);
-    const range = rangeTags(graph, at(goodAt).index, at(badAt).index);
-    return { good: at(goodAt).name, bad: at(badAt).name, firstBad: target.name, parallel: incomparable(graph, target.index, range) };
+    // A release line merged in after the first bad would test good after it; a bad end before that merge keeps it out.
+    let parallel = incomparable(graph, target.index, rangeTags(graph, at(goodAt).index, at(badAt).index));
+    while (parallel.length > 0 && badAt > position) {
+      badAt--;
+      if (!graph.isAncestor(target.index, at(badAt).index)) continue;
+      parallel = incomparable(graph, target.index, rangeTags(graph, at(goodAt).index, at(badAt).index));
+    }
+    return { good: at(goodAt).name, bad: at(badAt).name, firstBad: target.name, parallel };
   }
 
   const badAt = line.length - 1;
@@ -219,13 +226,16 @@ async function runDemo(options: DemoOptions, resources: Resources): Promise<numb
     onRequest,
   });
   resources.sandbox = sb;
-  resources.dataDir = mkdtempSync(join(tmpdir(), "locate-demo-"));
+  removeAbandonedDataDirs();
+  resources.dataDir = mkdtempSync(join(tmpdir(), `${DATA_DIR_PREFIX}${process.pid}-`));
   resources.app = await startApp(sb, resources.dataDir);
   sb.setWebhookTarget(`http://127.0.0.1:${resources.app.port}/api/github/webhooks`);
 
   const source = historyPath ? `${graph.repo} (from ${historyPath})` : `${graph.repo} (synthetic)`;
   console.log(`Sandbox GitHub at ${sb.url}: ${source}, ${graph.tags.length} tags, seed ${options.seed}.`);
   console.log(`Locate on port ${resources.app.port} with PGlite in ${resources.dataDir}. The hidden first bad tag is revealed at the end.`);
+  const between = rangeTags(graph, graph.tag(scenario.good)!.index, graph.tag(scenario.bad)!.index).length - 1;
+  console.log(`Range ${scenario.good}..${scenario.bad}: both on ${graph.defaultBranch}, ${scenario.good} an ancestor of ${scenario.bad}, ${between} tagged versions in between.`);
   if (scenario.parallel.length > 0) {
     console.log(`Note: ${scenario.parallel.length} tags in the range are on a parallel line to the first bad (${scenario.parallel.slice(0, 5).join(", ")}…): they test good.`);
   }
@@ -249,7 +259,30 @@ async function runDemo(options: DemoOptions, resources: Resources): Promise<numb
     return FINAL_STATES.has(findState(body) ?? "") ? body : undefined;
   }, options.timeoutMs);
   const body = finalBody ?? sb.getComment(huntComment.id)?.body ?? "";
-  return summarize({ sb, body, finished: finalBody !== undefined, options, started, huntStarted, edits });
+  return summarize({ sb, body, finished: finalBody !== undefined, options, scenario, started, huntStarted, edits });
+}
+
+/**
+ * PGlite directories of earlier demos whose process is gone. A demo cleans up after itself, even on Ctrl-C, but
+ * `npm run demo` runs under tsx, which SIGKILLs its child when the child is too busy (say, starting PGlite) to
+ * acknowledge a relayed signal within 30 ms; the pid in the name tells which directories nobody owns any more.
+ */
+function removeAbandonedDataDirs(): void {
+  for (const entry of readdirSync(tmpdir())) {
+    const pid = new RegExp(`^${DATA_DIR_PREFIX}(\\d+)-`).exec(entry)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+    rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but someone else's.
+    return (error as { code?: string }).code === "EPERM";
+  }
 }
 
 async function startApp(sb: Sandbox, dataDir: string): Promise<RunningLocate> {
@@ -271,8 +304,18 @@ async function startApp(sb: Sandbox, dataDir: string): Promise<RunningLocate> {
   }
 }
 
-function summarize(args: { sb: Sandbox; body: string; finished: boolean; options: DemoOptions; started: number; huntStarted: number; edits: number }): number {
-  const { sb, body, finished, options, started, huntStarted, edits } = args;
+interface Outcome {
+  sb: Sandbox;
+  body: string;
+  finished: boolean;
+  options: DemoOptions;
+  scenario: Scenario;
+  started: number;
+  huntStarted: number;
+  edits: number;
+}
+
+function summarize({ sb, body, finished, options, scenario, started, huntStarted, edits }: Outcome): number {
   const hidden = sb.firstBad.tag ?? sb.firstBad.sha;
   const result = parseResultMarker(body);
   const state = findState(body) ?? "unknown";
@@ -303,6 +346,7 @@ function summarize(args: { sb: Sandbox; body: string; finished: boolean; options
   const named = result.candidates.length > 1 ? `one of ${result.candidates.join(", ")}` : result.firstBad;
   console.log(`✘ Locate named ${named} but the hidden first bad tag is ${hidden}. ${stats}`);
   if (flakeNote) console.log(`${flakeNote} Bisection trusts each verdict, so a flaky run sends it the wrong way; /locate retry <tag> re-tests one.`);
+  else if (scenario.parallel.length > 0) console.log(`Tags on a parallel release line (${scenario.parallel.join(", ")}) test good after the first bad, so the range has no single answer.`);
   else console.log(`No run was flaky, so this is a bug in Locate or in the sandbox: please report it with --seed ${options.seed}.`);
   for (const line of trouble(sb)) console.log(line);
   return 1;
@@ -361,13 +405,17 @@ async function main(): Promise<void> {
   }
   const resources: Resources = {};
   let stopping = false;
+  let firstSignalAt = 0;
   const interrupt = (signal: NodeJS.Signals) => {
+    // In a terminal, Ctrl-C reaches tsx and this process, and tsx may relay it once more: one press, two signals.
+    if (stopping && performance.now() - firstSignalAt < 1_000) return;
     if (stopping) {
       // A second Ctrl-C: leave at once, but not with a PGlite directory left behind.
       if (resources.dataDir) rmSync(resources.dataDir, { recursive: true, force: true });
       process.exit(130);
     }
     stopping = true;
+    firstSignalAt = performance.now();
     console.log(`\n${signal}: stopping Locate and the sandbox…`);
     void release(resources).then(() => process.exit(130));
   };

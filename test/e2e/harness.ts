@@ -7,7 +7,7 @@ import { decodeMarkerName, encodeMarkerName } from "../../src/render/escape.js";
 import { findState } from "../../src/render/markers.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox, SandboxComment, SandboxOptions } from "../../src/sandbox/index.js";
-import { type LocateProcess, startLocateProcess } from "../helpers/locate-process.js";
+import { type LocateProcess, attachToTest, startLocateProcess } from "../helpers/locate-process.js";
 import { createTestDatabase } from "../helpers/pg-database.js";
 
 export interface E2E {
@@ -43,13 +43,10 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     storage = { dataDir };
   }
   const locate = await startLocateProcess({ env: { ...sb.env }, ...storage, writeIntervalMs: 0 });
-  // Registered after the sandbox's, so it runs first: the server stops while the sandbox it talks to is still up.
-  onTestFinished(async () => {
-    sb.setWebhookTarget(undefined);
-    await locate.stop();
-  });
+  // Hooks registered later run first: the server stops while the sandbox it talks to is still up.
+  attachToTest(locate);
+  onTestFinished(() => sb.setWebhookTarget(undefined));
   onTestFailed(() => {
-    console.error(`--- locate output (pid ${locate.pid}) ---\n${locate.output()}`);
     console.error(`--- sandbox traffic ---\n${describeTraffic(sb)}`);
   });
   sb.setWebhookTarget(locate.webhookUrl);

@@ -4,6 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { onTestFailed, onTestFinished } from "vitest";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -55,6 +56,20 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * Ties the process to the running test: its output is printed if the test fails, and it is stopped (SIGTERM) when
+ * the test ends, unless the test already stopped or killed it. Call it inside a test, not in a beforeAll hook.
+ */
+export function attachToTest(locate: LocateProcess, label = "locate"): LocateProcess {
+  onTestFailed(() => {
+    console.error(`--- ${label} output (pid ${locate.pid}) ---\n${locate.output()}`);
+  });
+  onTestFinished(async () => {
+    await locate.stop();
+  });
+  return locate;
 }
 
 const BIND_ATTEMPTS = 3;
