@@ -1,35 +1,23 @@
 // Shared set-up for the sections that run the real app: its environment, free ports, in-process start, and a child process driven over IPC.
-import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Env, loadEnv } from "../src/config/env.js";
-import { type RunningLocate, createLogger, startLocate } from "../src/main.js";
-import type { Sandbox } from "../src/sandbox/index.js";
+import { createLogger, startLocate } from "../src/main.js";
 import postgres from "postgres";
+import type { Sandbox } from "../src/sandbox/index.js";
 import { startPostgresServer } from "../test/helpers/postgres-server.js";
-import type { ServerReply, ServerRequest } from "./server-process.js";
+import { Child } from "./child.js";
+import type { MemorySample } from "./gc.js";
+import { withFreePort } from "./ports.js";
+import type { ServerRequest } from "./server-process.js";
 
 /** The person who opens issues and gives commands; sandboxes give this login write permission. */
 export const USER = "alice";
 
 /** The shared fixtures sit beside the repository (…/main and …/shared), locally and on CI. */
 export const HISTORIES_DIR = fileURLToPath(new URL("../../shared/fixtures/histories/", import.meta.url));
-
-/** Probot's Server cannot listen on port 0, so a free port is asked of the OS first (and the start retried if it was taken meanwhile). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export type Storage = { readonly dataDir: string } | { readonly databaseUrl: string };
 
@@ -54,19 +42,13 @@ export function webhookUrl(port: number): string {
   return `http://127.0.0.1:${port}/api/github/webhooks`;
 }
 
-/** Retries a start whose port was taken between asking and listening. */
-export async function withFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await start(await freePort());
-    } catch (error) {
-      if (attempt >= 3 || (error as { code?: string }).code !== "EADDRINUSE") throw error;
-    }
-  }
+export interface InProcessApp {
+  readonly port: number;
+  stop(): Promise<void>;
 }
 
 /** Locate in this process, receiving the sandbox's webhooks. */
-export async function startAppInProcess(sb: Sandbox, storage: Storage): Promise<RunningLocate> {
+export async function startAppInProcess(sb: Sandbox, storage: Storage): Promise<InProcessApp> {
   const locate = await withFreePort((port) => {
     const env = appEnv(sb.env, port, storage);
     return startLocate(env, sb.env.PRIVATE_KEY, createLogger(env));
@@ -129,68 +111,32 @@ export async function startPostgres(): Promise<PostgresForBench> {
   };
 }
 
-const SERVER_SCRIPT = fileURLToPath(new URL("./server-process.ts", import.meta.url));
-
-/**
- * A server under test in its own process, so the load generator and the sandbox do not share its event loop
- * (on a two-core machine they would otherwise be measured along with it).
- */
+/** A server under test in its own process, so the load generator and the sandbox do not share its event loop. */
 export class ServerProcess {
   private constructor(
-    private readonly child: ChildProcess,
+    private readonly child: Child<ServerRequest>,
     readonly port: number,
   ) {}
 
   static async start(request: Extract<ServerRequest, { kind: "start" }>, options: { exposeGc?: boolean } = {}): Promise<ServerProcess> {
-    // The parent runs under tsx, whose loader flags are in execArgv: the child inherits them and can run .ts too.
-    const child = fork(SERVER_SCRIPT, [], {
-      execArgv: [...process.execArgv, ...(options.exposeGc ? ["--expose-gc"] : [])],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    const reply = await ask(child, request);
-    if (reply.kind !== "started") {
-      child.kill();
-      throw new Error(`server process did not start: ${reply.kind === "error" ? reply.message : reply.kind}`);
+    const child = Child.fork<ServerRequest>(new URL("./server-process.ts", import.meta.url), options);
+    try {
+      return new ServerProcess(child, await child.ask<number>(request));
+    } catch (error) {
+      await child.stop({ kind: "stop" });
+      throw error;
     }
-    return new ServerProcess(child, reply.port);
   }
 
   get url(): string {
     return webhookUrl(this.port);
   }
 
-  async memory(): Promise<Extract<ServerReply, { kind: "memory" }>> {
-    const reply = await ask(this.child, { kind: "measure" });
-    if (reply.kind !== "memory") throw new Error(`server process: ${reply.kind === "error" ? reply.message : reply.kind}`);
-    return reply;
+  memory(): Promise<MemorySample> {
+    return this.child.ask<MemorySample>({ kind: "measure" });
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-    await ask(this.child, { kind: "stop" }).catch(() => undefined);
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return this.child.stop({ kind: "stop" });
   }
-}
-
-function ask(child: ChildProcess, request: ServerRequest): Promise<ServerReply> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: ServerReply) => {
-      cleanup();
-      resolve(message);
-    };
-    const onExit = (code: number | null) => {
-      cleanup();
-      reject(new Error(`server process exited (code ${code}) before answering ${request.kind}`));
-    };
-    const cleanup = () => {
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-    };
-    child.on("message", onMessage);
-    child.once("exit", onExit);
-    child.send(request);
-  });
 }

@@ -130,10 +130,14 @@ async function measureLevel(sb: Sandbox, storage: Storage, seeded: readonly Seed
       const failed = [...result.statuses.entries()].filter(([status]) => status !== 200);
       if (failed.length > 0) throw new Error(`memory: deliveries answered ${failed.map(([s, n]) => `${s}×${n}`).join(", ")}`);
     }
+    const t1 = performance.now();
     const memory = await app.memory();
+    if (process.env.BENCH_DEBUG) console.log(`    memory in ${seconds(performance.now() - t1)}`);
     return { hunts: seeded.length, rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external };
   } finally {
+    const t2 = performance.now();
     await app.stop();
+    if (process.env.BENCH_DEBUG) console.log(`    stopped in ${seconds(performance.now() - t2)}`);
   }
 }
 

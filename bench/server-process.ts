@@ -1,26 +1,24 @@
 // Child process of the benchmark: runs Locate (startLocate) or a bare Probot app that only acknowledges, and reports its memory on request.
+import { Probot, Server } from "probot";
 import type { Env } from "../src/config/env.js";
 import { createLogger, startLocate } from "../src/main.js";
-import { Probot, Server } from "probot";
-import { withFreePort } from "./harness.js";
+import { serve } from "./child.js";
+import { type MemorySample, settledMemory } from "./gc.js";
+import { withFreePort } from "./ports.js";
 
 export type ServerRequest =
   | {
       readonly kind: "start";
       /** "locate": the real app; "bare": Probot's own Server with handlers that do nothing, the baseline. */
       readonly app: "locate" | "bare";
-      /** Everything but HOST/PORT, which the child picks; as loadEnv returns it. */
+      /** As loadEnv returns it; HOST and PORT are the child's to pick. */
       readonly env: Env;
       readonly privateKey: string;
     }
   | { readonly kind: "measure" }
   | { readonly kind: "stop" };
 
-export type ServerReply =
-  | { readonly kind: "started"; readonly port: number }
-  | { readonly kind: "memory"; readonly rss: number; readonly heapUsed: number; readonly external: number; readonly arrayBuffers: number }
-  | { readonly kind: "stopped" }
-  | { readonly kind: "error"; readonly message: string };
+export type { MemorySample };
 
 interface Running {
   readonly port: number;
@@ -46,48 +44,26 @@ async function startBare(env: Env, privateKey: string, port: number): Promise<Ru
   return { port, stop: () => server.stop() };
 }
 
-async function measure(): Promise<ServerReply> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) return { kind: "error", message: "memory needs --expose-gc" };
-  // Several passes with turns of the event loop between them, so finalizers and weak references settle first.
-  for (let pass = 0; pass < 4; pass++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  const usage = process.memoryUsage();
-  return { kind: "memory", rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers };
-}
-
 let running: Running | undefined;
 
-async function handle(request: ServerRequest): Promise<ServerReply> {
-  switch (request.kind) {
-    case "start": {
-      running = await withFreePort((port) => {
-        const env: Env = { ...request.env, HOST: "127.0.0.1", PORT: port };
-        return request.app === "locate" ? startLocate(env, request.privateKey, createLogger(env)) : startBare(env, request.privateKey, port);
-      });
-      return { kind: "started", port: running.port };
+serve<ServerRequest>(
+  async (request) => {
+    switch (request.kind) {
+      case "start":
+        running = await withFreePort((port) => {
+          const env: Env = { ...request.env, HOST: "127.0.0.1", PORT: port };
+          return request.app === "locate" ? startLocate(env, request.privateKey, createLogger(env)) : startBare(env, request.privateKey, port);
+        });
+        return running.port;
+      case "measure":
+        return settledMemory();
+      case "stop":
+        await running?.stop();
+        running = undefined;
+        return null;
     }
-    case "measure":
-      return measure();
-    case "stop":
-      await running?.stop();
-      running = undefined;
-      return { kind: "stopped" };
-  }
-}
-
-process.on("message", (request: ServerRequest) => {
-  handle(request).then(
-    (reply) => {
-      process.send?.(reply);
-      if (request.kind === "stop") process.disconnect();
-    },
-    (error: unknown) => process.send?.({ kind: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies ServerReply),
-  );
-});
-// The parent going away (Ctrl-C, a crash) takes the server with it.
-process.on("disconnect", () => {
-  void (running?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
-});
+  },
+  async () => {
+    await running?.stop();
+  },
+);

@@ -129,6 +129,8 @@ export const deliveries = pgTable("deliveries", {
   id: text("id").primaryKey(),
   event: text("event").notNull(),
   receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  /** False while a process is handling it; a claim that stays unfinished (a crash) can be taken over later. */
+  done: boolean("done").notNull().default(true),
 });
 
 /** Audit trail: who did what to a hunt, and when. */

@@ -1,7 +1,7 @@
 // What every handler shares: the store and the per-hunt queue, plus the error boundary around each delivery.
 import type { Context } from "probot";
 import type { Store } from "../db/client.js";
-import { recordDelivery, wasDelivered } from "../db/queries/deliveries.js";
+import { claimDelivery, finishDelivery, releaseDelivery } from "../db/queries/deliveries.js";
 import type { GitHub } from "../github/client.js";
 import type { HuntDeps } from "../hunt/engine.js";
 import type { HuntQueue } from "../hunt/queue.js";
@@ -28,17 +28,18 @@ export function guarded<C extends Context>(runtime: Runtime, handler: (context: 
     context.log = context.log.child(deliveryBindings(context));
     const delivery = metrics.startDelivery(context);
     const { db } = runtime.store;
-    if (await wasDelivered(db, context.id)) {
+    if (!(await claimDelivery(db, context.id, context.name))) {
       context.log.info("delivery already handled; ignoring the redelivery");
       delivery.end("duplicate");
       return;
     }
     try {
       await handler(context);
-      await recordDelivery(db, context.id, context.name);
+      await finishDelivery(db, context.id);
       delivery.end("handled");
     } catch (error) {
       delivery.end("failed");
+      await releaseDelivery(db, context.id).catch((releaseError: unknown) => context.log.error({ err: releaseError }, "could not release the delivery claim"));
       context.log.error({ err: error, event: context.name }, "handler failed");
       const payload = context.payload as { issue?: { number: number }; repository?: { owner: { login: string }; name: string } };
       if (payload.issue && payload.repository) {

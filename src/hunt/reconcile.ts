@@ -4,6 +4,7 @@
 import type { Logger } from "pino";
 import { inArray, sql } from "drizzle-orm";
 import type { Store } from "../db/client.js";
+import { pruneDeliveries } from "../db/queries/deliveries.js";
 import { type HuntSnapshot, loadSnapshot } from "../db/queries/hunts.js";
 import { type RunObservation, applyRunObservation, markDispatchFailed, markInconclusive } from "../db/queries/runs.js";
 import { hunts, runs } from "../db/schema.js";
@@ -74,6 +75,7 @@ export interface ReconcilerDeps {
 /** One pass over every active hunt with runs in flight. */
 export async function reconcileAll(deps: ReconcilerDeps, now = new Date()): Promise<{ hunts: number; changed: number }> {
   const { db } = deps.store;
+  await pruneDeliveries(db);
   const rows = await db
     .selectDistinct({ id: hunts.id, installationId: hunts.installationId })
     .from(hunts)

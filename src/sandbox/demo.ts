@@ -110,8 +110,8 @@ interface Scenario {
 function chooseScenario(graph: Graph, options: DemoOptions): Scenario {
   const rand = prng(seedFrom(options.seed, "demo-scenario"));
   const onDefault = graph.ancestors(graph.tip);
-  // One entry per commit (several tags on one commit are one version), in topological order.
-  const line = [...new Map(graph.tags.filter((t) => onDefault[t.index]).sort((a, b) => a.index - b.index || a.name.localeCompare(b.name)).map((t) => [t.index, t])).values()];
+  // Topological order; several tags on one commit are one version.
+  const line = onePerCommit(graph.tags.filter((t) => onDefault[t.index]).sort((a, b) => a.index - b.index || a.name.localeCompare(b.name)));
   if (line.length < 2) throw new UsageError(`${graph.repo} has fewer than two tags on ${graph.defaultBranch}`);
   const span = Math.max(1, options.tags - 1);
   const at = (i: number) => line[i]!;
@@ -148,11 +148,17 @@ function chooseScenario(graph: Graph, options: DemoOptions): Scenario {
   return { good: at(goodAt).name, bad: at(badAt).name, firstBad: firstBad.name, parallel: incomparable(graph, firstBad.index, range) };
 }
 
+/** The first tag of each commit, in the given order. */
+function onePerCommit<T extends { index: number }>(tags: readonly T[]): T[] {
+  const seen = new Set<number>();
+  return tags.filter((tag) => !seen.has(tag.index) && seen.add(tag.index));
+}
+
 /** `git tag --merged bad --no-merged good`, one tag per commit. */
 function rangeTags(graph: Graph, good: number, bad: number): Array<{ name: string; index: number }> {
   const fromBad = graph.ancestors(bad);
   const fromGood = graph.ancestors(good);
-  return [...new Map(graph.tags.filter((t) => fromBad[t.index] && !fromGood[t.index]).map((t) => [t.index, t])).values()];
+  return onePerCommit(graph.tags.filter((t) => fromBad[t.index] && !fromGood[t.index]));
 }
 
 function incomparable(graph: Graph, index: number, range: ReadonlyArray<{ name: string; index: number }>): string[] {
@@ -332,7 +338,7 @@ function summarize({ sb, body, finished, options, scenario, started, huntStarted
     const why = finished ? `The hunt ended ${state} without naming a first bad tag` : `No answer within ${options.timeoutMs / 1000} s (state: ${state})`;
     console.log(`✘ ${why}; the hidden first bad tag was ${hidden}. ${stats}`);
     if (flakeNote) console.log(flakeNote);
-    for (const line of trouble(sb)) console.log(line);
+    for (const line of trouble(sb, !finished)) console.log(line);
     return 1;
   }
   // Tags sharing the first bad commit are one version, which Locate names by one of them.
@@ -347,15 +353,20 @@ function summarize({ sb, body, finished, options, scenario, started, huntStarted
   console.log(`✘ Locate named ${named} but the hidden first bad tag is ${hidden}. ${stats}`);
   if (flakeNote) console.log(`${flakeNote} Bisection trusts each verdict, so a flaky run sends it the wrong way; /locate retry <tag> re-tests one.`);
   else if (scenario.parallel.length > 0) console.log(`Tags on a parallel release line (${scenario.parallel.join(", ")}) test good after the first bad, so the range has no single answer.`);
-  else console.log(`No run was flaky, so this is a bug in Locate or in the sandbox: please report it with --seed ${options.seed}.`);
-  for (const line of trouble(sb)) console.log(line);
+  else {
+    console.log(`No run was flaky, so this is a bug in Locate or in the sandbox: please report it with --seed ${options.seed}.`);
+    for (const line of trouble(sb, false)) console.log(line);
+  }
   return 1;
 }
 
-/** What went wrong on the wire, for a hunt that did not end well: failed webhook deliveries and API errors. */
-function trouble(sb: Sandbox): string[] {
+/**
+ * What went wrong on the wire, for a hunt that did not end well: failed webhook deliveries and API errors, and when
+ * the hunt timed out, the deliveries Locate has not answered yet (a handler that hangs shows up there).
+ */
+function trouble(sb: Sandbox, withPending: boolean): string[] {
   const lines: string[] = [];
-  for (const delivery of sb.deliveries.filter((d) => d.outcome === "failed" || d.outcome === "pending").slice(-10)) {
+  for (const delivery of sb.deliveries.filter((d) => d.outcome === "failed" || (withPending && d.outcome === "pending")).slice(-10)) {
     lines.push(`  webhook ${delivery.event}.${delivery.action ?? ""} ${delivery.outcome}${delivery.status ? ` ${delivery.status}` : ""}${delivery.error ? `: ${delivery.error}` : ""}`);
   }
   // A missing .github/locate.yml answers 404, which is how the app learns there is none.

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Db, type Store, openStore } from "../../src/db/client.js";
-import { recordDelivery, wasDelivered } from "../../src/db/queries/deliveries.js";
+import { claimDelivery, finishDelivery, releaseDelivery } from "../../src/db/queries/deliveries.js";
 import { ActiveHuntExists, findActiveHunt, findLatestHunt, getHunt, insertHunt, loadSnapshot, updateHunt } from "../../src/db/queries/hunts.js";
 import { type RunObservation, applyRunObservation, findRunByRunId, findRunByToken, insertRun, markDispatched } from "../../src/db/queries/runs.js";
 import type { NewHunt, RunRow } from "../../src/db/schema.js";
@@ -328,17 +328,28 @@ describe.each<[Backend]>([["pglite"], ["postgres"]])("store on %s", (backend) =>
   });
 
   describe("deliveries", () => {
-    it("records a delivery once", async () => {
-      expect(await wasDelivered(db, "delivery-1")).toBe(false);
-      expect(await recordDelivery(db, "delivery-1", "issue_comment")).toBe(true);
-      expect(await recordDelivery(db, "delivery-1", "issue_comment")).toBe(false);
-      expect(await wasDelivered(db, "delivery-1")).toBe(true);
-      expect(await wasDelivered(db, "delivery-2")).toBe(false);
+    it("claims a delivery once, while it is handled and after", async () => {
+      expect(await claimDelivery(db, "delivery-1", "issue_comment")).toBe(true);
+      expect(await claimDelivery(db, "delivery-1", "issue_comment")).toBe(false);
+      await finishDelivery(db, "delivery-1");
+      expect(await claimDelivery(db, "delivery-1", "issue_comment")).toBe(false);
+      expect(await claimDelivery(db, "delivery-2", "issue_comment")).toBe(true);
     });
 
-    it("lets exactly one of concurrent recordings win", async () => {
-      const results = await Promise.all(Array.from({ length: 5 }, () => recordDelivery(db, "delivery-race", "workflow_run")));
+    it("lets exactly one of concurrent claims win", async () => {
+      const results = await Promise.all(Array.from({ length: 5 }, () => claimDelivery(db, "delivery-race", "workflow_run")));
       expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it("frees a released claim for a redelivery, and takes over a claim a crash abandoned", async () => {
+      expect(await claimDelivery(db, "delivery-failed", "workflow_run")).toBe(true);
+      await releaseDelivery(db, "delivery-failed");
+      expect(await claimDelivery(db, "delivery-failed", "workflow_run")).toBe(true);
+      await db.execute(sql`update deliveries set received_at = now() - interval '1 hour' where id = 'delivery-failed'`);
+      expect(await claimDelivery(db, "delivery-failed", "workflow_run")).toBe(true);
+      await finishDelivery(db, "delivery-failed");
+      await db.execute(sql`update deliveries set received_at = now() - interval '1 hour' where id = 'delivery-failed'`);
+      expect(await claimDelivery(db, "delivery-failed", "workflow_run")).toBe(false);
     });
   });
 
@@ -350,9 +361,9 @@ describe.each<[Backend]>([["pglite"], ["postgres"]])("store on %s", (backend) =>
           const hunt = await insertHunt(tx, newHunt(), versionList(1100));
           huntId = hunt.id;
           await insertRun(tx, { huntId: hunt.id, position: 0, token: "tok-tx", round: 1, status: "dispatching" });
-          await recordDelivery(tx, "delivery-tx", "issue_comment");
+          await claimDelivery(tx, "delivery-tx", "issue_comment");
           // Visible inside the transaction …
-          expect(await wasDelivered(tx, "delivery-tx")).toBe(true);
+          expect(await claimDelivery(tx, "delivery-tx", "issue_comment")).toBe(false);
           throw new Error("boom");
         }),
       ).rejects.toThrow("boom");
@@ -360,7 +371,7 @@ describe.each<[Backend]>([["pglite"], ["postgres"]])("store on %s", (backend) =>
       expect(huntId).toBeGreaterThan(0);
       expect(await getHunt(db, huntId)).toBeUndefined();
       expect(await findRunByToken(db, "tok-tx")).toBeUndefined();
-      expect(await wasDelivered(db, "delivery-tx")).toBe(false);
+      expect(await claimDelivery(db, "delivery-tx", "issue_comment")).toBe(true);
       const [count] = await query<{ n: number }>(db, sql`select count(*)::int as n from versions`);
       expect(count?.n).toBe(0);
     });
@@ -375,11 +386,11 @@ describe.each<[Backend]>([["pglite"], ["postgres"]])("store on %s", (backend) =>
           if (!(error instanceof ActiveHuntExists)) throw error;
           rejected = true;
         }
-        await recordDelivery(tx, "delivery-after-conflict", "issue_comment");
+        await claimDelivery(tx, "delivery-after-conflict", "issue_comment");
         return rejected;
       });
       expect(outcome).toBe(true);
-      expect(await wasDelivered(db, "delivery-after-conflict")).toBe(true);
+      expect(await claimDelivery(db, "delivery-after-conflict", "issue_comment")).toBe(false);
     });
   });
 
@@ -389,7 +400,7 @@ describe.each<[Backend]>([["pglite"], ["postgres"]])("store on %s", (backend) =>
       // Real work on the store inside the critical section: must not deadlock against the lock holder.
       await getHunt(db, huntId);
       await sleep(40);
-      await recordDelivery(db, `lock-${label}`, "test");
+      await claimDelivery(db, `lock-${label}`, "test");
       log.push(`exit ${label}`);
       return label;
     }
@@ -401,7 +412,7 @@ describe.each<[Backend]>([["pglite"], ["postgres"]])("store on %s", (backend) =>
       const results = await within(10_000, "concurrent sections of one hunt", Promise.all(labels.map((l) => store.withHuntLock(hunt.id, () => section(log, l, hunt.id)))));
       expect(results).toEqual(labels);
       expect(log).toHaveLength(8);
-      for (const l of labels) expect(await wasDelivered(db, `lock-${l}`)).toBe(true);
+      for (const l of labels) expect(await claimDelivery(db, `lock-${l}`, "test")).toBe(false);
       if (backend === "postgres") {
         // No interleaving: every enter is followed directly by its own exit.
         for (let i = 0; i < log.length; i += 2) {
@@ -516,7 +527,7 @@ describe("store on postgres only: replicas sharing one server", () => {
     for (let i = 0; i < log.length; i += 2) expect(log[i + 1]).toBe(log[i]!.replace("enter", "exit"));
 
     // A delivery recorded through one replica is seen by the other.
-    expect(await recordDelivery(a!.db, "shared", "issue_comment")).toBe(true);
-    expect(await recordDelivery(b!.db, "shared", "issue_comment")).toBe(false);
+    expect(await claimDelivery(a!.db, "shared", "issue_comment")).toBe(true);
+    expect(await claimDelivery(b!.db, "shared", "issue_comment")).toBe(false);
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "deliveries" ADD COLUMN "done" boolean DEFAULT true NOT NULL;
