@@ -26,7 +26,7 @@ export type Storage = { readonly dataDir: string } | { readonly databaseUrl: str
  * reconciler's periodic pass is pushed out of the measurement window: with no missed webhooks it finds nothing,
  * and a pass over hundreds of hunts in flight would be counted as a hunt's cost.
  */
-export function appEnv(sandboxEnv: Sandbox["env"], port: number, storage: Storage): Env {
+export function appEnv(sandboxEnv: Sandbox["env"], port: number, storage: Storage, overrides: Record<string, string> = {}): Env {
   return loadEnv({
     ...sandboxEnv,
     HOST: "127.0.0.1",
@@ -35,6 +35,7 @@ export function appEnv(sandboxEnv: Sandbox["env"], port: number, storage: Storag
     LOCATE_WRITE_INTERVAL_MS: "0",
     LOCATE_RECONCILE_SECONDS: "3600",
     ...("dataDir" in storage ? { LOCATE_DATA_DIR: storage.dataDir } : { DATABASE_URL: storage.databaseUrl }),
+    ...overrides,
   });
 }
 
@@ -48,9 +49,9 @@ export interface InProcessApp {
 }
 
 /** Locate in this process, receiving the sandbox's webhooks. */
-export async function startAppInProcess(sb: Sandbox, storage: Storage): Promise<InProcessApp> {
+export async function startAppInProcess(sb: Sandbox, storage: Storage, overrides: Record<string, string> = {}): Promise<InProcessApp> {
   const locate = await withFreePort((port) => {
-    const env = appEnv(sb.env, port, storage);
+    const env = appEnv(sb.env, port, storage, overrides);
     return startLocate(env, sb.env.PRIVATE_KEY, createLogger(env));
   });
   sb.setWebhookTarget(webhookUrl(locate.port));

@@ -26,6 +26,7 @@ export interface SeedHunt {
 
 /** The first running run of a seeded hunt, for a workflow_run delivery that names it. */
 export interface SeededRun {
+  readonly huntId: number;
   readonly issue: number;
   readonly runId: number;
   readonly token: string;
@@ -46,42 +47,56 @@ export async function seedHunts(db: Db, repo: SeedRepo, hunts: readonly SeedHunt
   const versions = repo.versions.map((v) => ({ names: [v.name], sha: v.sha }));
   const picks = analyzeSearch({ size: versions.length, observations: [], pending: [] }, { parallel: PARALLEL, candidates: 10 }).picks;
   const seeded: SeededRun[] = [];
-  for (const { index, issue, commentId } of hunts) {
-    const user = `user${index}`;
-    const hunt = await insertHunt(
-      db,
-      {
-        installationId: repo.installationId,
-        repoId: repo.repoId,
-        owner: repo.owner,
-        repo: repo.name,
-        repoUrl: repo.htmlUrl,
-        issueNumber: issue,
-        good: versions[0]?.names[0] ?? "",
-        bad: versions[versions.length - 1]?.names[0] ?? "",
-        state: "searching",
-        autopilot: true,
-        workflow: repo.workflow,
-        dispatchRef: repo.defaultBranch,
-        inputs: {},
-        parallel: PARALLEL,
-        candidates: 10,
-        maxRuns: 50,
-        timeoutMinutes: 120,
-        createdBy: user,
-      },
-      versions,
-    );
-    await recordEvent(db, hunt.id, user, "start", { good: hunt.good, bad: hunt.bad, versions: versions.length });
-    for (const [j, position] of picks.entries()) {
-      const token = newRunToken(hunt.id);
-      const row = await insertRun(db, { huntId: hunt.id, position, token, round: 1, status: "running" });
-      const runId = FIRST_RUN_ID + index * PARALLEL + j;
-      await markDispatched(db, row.id, { runId, url: `${repo.htmlUrl}/actions/runs/${runId}` });
-      if (j === 0) seeded.push({ issue, runId, token, tag: versions[position]?.names[0] ?? "" });
-    }
-    await updateHunt(db, hunt.id, { round: 1, commentId, commentBody: PLACEHOLDER });
-    if (readBack) await loadSnapshot(db, hunt.id);
-  }
+  // One transaction per call: a commit per statement makes seeding 1,000 hunts in PGlite take a minute.
+  await db.transaction(async (tx) => {
+    for (const hunt of hunts) seeded.push(await seedOne(tx, repo, versions, picks, hunt));
+  });
+  if (readBack) for (const run of seeded) await loadSnapshot(db, run.huntId);
   return seeded;
+}
+
+async function seedOne(
+  db: Db,
+  repo: SeedRepo,
+  versions: ReadonlyArray<{ names: string[]; sha: string }>,
+  picks: readonly number[],
+  { index, issue, commentId }: SeedHunt,
+): Promise<SeededRun> {
+  let first: SeededRun | undefined;
+  const user = `user${index}`;
+  const hunt = await insertHunt(
+    db,
+    {
+      installationId: repo.installationId,
+      repoId: repo.repoId,
+      owner: repo.owner,
+      repo: repo.name,
+      repoUrl: repo.htmlUrl,
+      issueNumber: issue,
+      good: versions[0]?.names[0] ?? "",
+      bad: versions[versions.length - 1]?.names[0] ?? "",
+      state: "searching",
+      autopilot: true,
+      workflow: repo.workflow,
+      dispatchRef: repo.defaultBranch,
+      inputs: {},
+      parallel: PARALLEL,
+      candidates: 10,
+      maxRuns: 50,
+      timeoutMinutes: 120,
+      createdBy: user,
+    },
+    versions,
+  );
+  await recordEvent(db, hunt.id, user, "start", { good: hunt.good, bad: hunt.bad, versions: versions.length });
+  for (const [j, position] of picks.entries()) {
+    const token = newRunToken(hunt.id);
+    const row = await insertRun(db, { huntId: hunt.id, position, token, round: 1, status: "running" });
+    const runId = FIRST_RUN_ID + index * PARALLEL + j;
+    await markDispatched(db, row.id, { runId, url: `${repo.htmlUrl}/actions/runs/${runId}` });
+    first ??= { huntId: hunt.id, issue, runId, token, tag: versions[position]?.names[0] ?? "" };
+  }
+  await updateHunt(db, hunt.id, { round: 1, commentId, commentBody: PLACEHOLDER });
+  if (!first) throw new Error("the search core suggested no picks for a fresh hunt");
+  return first;
 }

@@ -10,7 +10,7 @@ import { type Store, openStore } from "./db/client.js";
 import { createOctokitClass } from "./github/octokit.js";
 import type { GitHub } from "./github/client.js";
 import { HuntQueue } from "./hunt/queue.js";
-import { startReconciler } from "./hunt/reconcile.js";
+import { DEFAULT_DISPATCH_GRACE_MS, startReconciler } from "./hunt/reconcile.js";
 import { locateApp } from "./index.js";
 import { createLogger } from "./observability/logging.js";
 import { metricsHandler } from "./observability/metrics.js";
@@ -71,7 +71,8 @@ export async function startLocate(env: Env, privateKey: string, log: Logger = cr
   await server.load(async (app, options) => {
     await locateApp({ store, queue })(app, options);
     const authFor = async (installationId: number) => (await app.auth(installationId)) as GitHub;
-    reconciler = startReconciler({ store, queue, log, authFor }, (env.LOCATE_RECONCILE_SECONDS ?? 60) * 1000);
+    const dispatchGraceMs = (env.LOCATE_DISPATCH_GRACE_SECONDS ?? DEFAULT_DISPATCH_GRACE_MS / 1000) * 1000;
+    reconciler = startReconciler({ store, queue, log, authFor, dispatchGraceMs }, (env.LOCATE_RECONCILE_SECONDS ?? 60) * 1000);
   });
   await server.start();
   return {

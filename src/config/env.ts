@@ -25,6 +25,8 @@ const Env = z.object({
   LOCATE_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   /** Seconds between reconciler passes over runs in flight. */
   LOCATE_RECONCILE_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
+  /** Seconds a dispatch may stay unconfirmed before the reconciler treats it as interrupted by a crash. */
+  LOCATE_DISPATCH_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
 });
 
 export type Env = z.infer<typeof Env>;

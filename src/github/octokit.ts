@@ -41,6 +41,8 @@ export function createOctokitClass(settings: OctokitSettings): typeof ProbotOcto
         return retryCount < MAX_RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
       },
     },
-    ...(settings.retry === false ? { retry: { enabled: false } } : {}),
+    // 409 joins the plugin's list of answers not worth retrying: it means "already done" (a finished run
+    // cannot be cancelled), and retrying it held the hunt's queue for seconds.
+    retry: settings.retry === false ? { enabled: false } : { ...options.retry, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
   })).plugin(githubRequestMetrics()) as typeof ProbotOctokit;
 }

@@ -2,12 +2,12 @@
 // runs past `timeout-minutes`, and repairs dispatches a crash interrupted. Runs at start-up, periodically, and on
 // `/locate status`.
 import type { Logger } from "pino";
-import { inArray, sql } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import type { Store } from "../db/client.js";
 import { pruneDeliveries } from "../db/queries/deliveries.js";
-import { type HuntSnapshot, loadSnapshot } from "../db/queries/hunts.js";
+import { ACTIVE_STATES, type HuntSnapshot, loadSnapshot } from "../db/queries/hunts.js";
 import { type RunObservation, applyRunObservation, markDispatchFailed, markInconclusive } from "../db/queries/runs.js";
-import { hunts, runs } from "../db/schema.js";
+import { hunts } from "../db/schema.js";
 import type { RunRow } from "../db/schema.js";
 import type { GitHub } from "../github/client.js";
 import { type RunInfo, findRunByToken, getRun } from "../github/workflows.js";
@@ -17,8 +17,8 @@ import type { HuntQueue } from "./queue.js";
 import { runStatusOf, verdictOf } from "./runs.js";
 import { isInFlight } from "./snapshot.js";
 
-/** A dispatch still unconfirmed after this long was interrupted (the process died around the call). */
-const INTERRUPTED_DISPATCH_MS = 2 * 60_000;
+/** By default a dispatch still unconfirmed after two minutes was interrupted (its process died around the call). */
+export const DEFAULT_DISPATCH_GRACE_MS = 2 * 60_000;
 
 function observationOf(run: RunInfo): RunObservation {
   const status = runStatusOf(run.status);
@@ -32,7 +32,7 @@ function observationOf(run: RunInfo): RunObservation {
   };
 }
 
-async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow, now: Date): Promise<boolean> {
+async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow, now: Date, dispatchGraceMs: number): Promise<boolean> {
   const { hunt } = snapshot;
   const repo = repoOf(hunt);
   const age = now.getTime() - row.createdAt.getTime();
@@ -42,7 +42,7 @@ async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow,
   if (run) {
     const seen = observationOf(run);
     if (metrics.countRunObservation(row, seen, await applyRunObservation(deps.store.db, row, seen))) return true;
-  } else if (row.status === "dispatching" && age > INTERRUPTED_DISPATCH_MS) {
+  } else if (row.status === "dispatching" && age > dispatchGraceMs) {
     // No run carries the token: the dispatch never reached GitHub. The version counts as untested again.
     await markDispatchFailed(deps.store.db, row.id, "dispatch was interrupted; the version can be run again");
     return true;
@@ -56,10 +56,10 @@ async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow,
 }
 
 /** Polls every run of the hunt that is in flight; returns how many changed. Callers hold the hunt's lock. */
-export async function reconcileRuns(deps: HuntDeps, snapshot: HuntSnapshot, now = new Date()): Promise<number> {
+export async function reconcileRuns(deps: HuntDeps, snapshot: HuntSnapshot, now = new Date(), dispatchGraceMs = DEFAULT_DISPATCH_GRACE_MS): Promise<number> {
   let changed = 0;
   for (const row of snapshot.runs) {
-    if (isInFlight(row) && (await reconcileRun(deps, snapshot, row, now))) changed++;
+    if (isInFlight(row) && (await reconcileRun(deps, snapshot, row, now, dispatchGraceMs))) changed++;
   }
   return changed;
 }
@@ -70,17 +70,21 @@ export interface ReconcilerDeps {
   readonly log: Logger;
   /** An Octokit authenticated as the installation. */
   readonly authFor: (installationId: number) => Promise<GitHub>;
+  /** How long a dispatch may stay unconfirmed before it counts as interrupted. */
+  readonly dispatchGraceMs?: number;
 }
 
-/** One pass over every active hunt with runs in flight. */
+/**
+ * One pass over every active hunt: runs in flight are checked against GitHub, and every hunt is advanced and its
+ * comment re-rendered, which repairs a process that died after committing a verdict but before acting on it.
+ */
 export async function reconcileAll(deps: ReconcilerDeps, now = new Date()): Promise<{ hunts: number; changed: number }> {
   const { db } = deps.store;
   await pruneDeliveries(db);
   const rows = await db
-    .selectDistinct({ id: hunts.id, installationId: hunts.installationId })
+    .select({ id: hunts.id, installationId: hunts.installationId })
     .from(hunts)
-    .innerJoin(runs, sql`${runs.huntId} = ${hunts.id}`)
-    .where(sql`${hunts.state} in ('searching', 'paused') and ${inArray(runs.status, ["dispatching", "queued", "running"])}`);
+    .where(inArray(hunts.state, [...ACTIVE_STATES]));
   let changed = 0;
   for (const { id, installationId } of rows) {
     try {
@@ -89,8 +93,8 @@ export async function reconcileAll(deps: ReconcilerDeps, now = new Date()): Prom
       changed += await actOnHunt(huntDeps, id, async () => {
         const snapshot = await loadSnapshot(db, id);
         if (!snapshot) return 0;
-        const count = await reconcileRuns(huntDeps, snapshot, now);
-        if (count > 0) await advanceHunt(huntDeps, id);
+        const count = await reconcileRuns(huntDeps, snapshot, now, deps.dispatchGraceMs);
+        await advanceHunt(huntDeps, id);
         return count;
       });
     } catch (error) {
