@@ -10,9 +10,9 @@ import type { RequestLogEntry } from "../src/sandbox/index.js";
 import { prng, seedFrom } from "../src/sandbox/prng.js";
 import { syntheticHistory } from "../src/sandbox/synthetic.js";
 import { HISTORIES_DIR, type PostgresForBench, USER, startAppInProcess } from "./harness.js";
+import { type Phases, count, splitPhases } from "./phases.js";
 import { type SectionResult, type Table, type TargetResult, fixed, integer, mark, seconds } from "./table.js";
 
-const DISPATCH = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
 const COMPARE = "GET /repos/{owner}/{repo}/compare/{basehead}";
 const GET_RUN = "GET /repos/{owner}/{repo}/actions/runs/{run_id}";
 const TAGS = "GET /repos/{owner}/{repo}/tags";
@@ -88,39 +88,6 @@ function chooseRange(graph: Graph, seed: number): Range {
   };
 }
 
-interface Phases {
-  readonly resolving: RequestLogEntry[];
-  /** One list per round, in round order. */
-  readonly rounds: RequestLogEntry[][];
-  readonly finding: RequestLogEntry[];
-}
-
-/**
- * Cuts the request log by time: before the first dispatch = resolving; from a round's first dispatch to the next
- * round's first dispatch = that round; after the last verdict (the last run's completion) = finding.
- */
-function splitPhases(requests: readonly RequestLogEntry[], roundOfToken: ReadonlyMap<string, number>, lastVerdictAt: number): Phases {
-  const firstDispatch = new Map<number, number>();
-  requests.forEach((request, index) => {
-    if (request.route !== DISPATCH || request.status >= 300) return;
-    const token = (request.body as { inputs?: { locate_id?: string } } | null)?.inputs?.locate_id;
-    const round = token === undefined ? undefined : roundOfToken.get(token);
-    if (round === undefined) throw new Error(`dispatch with unknown token ${token}`);
-    if (!firstDispatch.has(round)) firstDispatch.set(round, index);
-  });
-  const starts = [...firstDispatch.entries()].sort((a, b) => a[0] - b[0]).map(([, index]) => index);
-  const lastDispatch = requests.findLastIndex((request) => request.route === DISPATCH);
-  // A request is logged when answered, a millisecond or so after it was made; none made after the verdict can end in its millisecond.
-  let findingAt = requests.findIndex((request, index) => index > lastDispatch && request.at > lastVerdictAt);
-  if (findingAt < 0) findingAt = requests.length;
-  const firstStart = starts[0] ?? findingAt;
-  return {
-    resolving: requests.slice(0, firstStart),
-    rounds: starts.map((start, i) => requests.slice(start, starts[i + 1] ?? findingAt)),
-    finding: requests.slice(findingAt),
-  };
-}
-
 interface HuntCost {
   readonly plan: HuntPlan;
   readonly range: Range;
@@ -193,9 +160,6 @@ async function measureHunt(plan: HuntPlan, pg: PostgresForBench): Promise<HuntCo
   };
 }
 
-function count(requests: readonly RequestLogEntry[], route: string): number {
-  return requests.filter((request) => request.route === route).length;
-}
 
 function summaryRow(cost: HuntCost): { row: string[]; target: TargetResult } {
   const { phases, range, k } = cost;
@@ -218,7 +182,7 @@ function summaryRow(cost: HuntCost): { row: string[]; target: TargetResult } {
       `${phases.resolving.length} (${tags} tags + ${compare} compare)`,
       `${Math.ceil(range.tagsInRepo / 100)} + ${Math.ceil(range.commits / 100)}`,
       fixed(mean, 1),
-      String(max),
+      perRound.join(" · "),
       String(phases.finding.length),
       String(cost.total),
       String(cost.edits),
@@ -247,6 +211,20 @@ function endpointRows(hunts: readonly HuntCost[]): string[][] {
     ...rows.map((row) => [row.route, fixed(row.resolving, 1), fixed(row.perRound, 2), fixed(row.finding, 1), fixed(row.total, 1)]),
     ["all requests", fixed(sum((r) => r.resolving), 1), fixed(sum((r) => r.perRound), 2), fixed(sum((r) => r.finding), 1), fixed(sum((r) => r.total), 1)],
   ];
+}
+
+/** One hunt, every phase a column: which endpoints make a round cost what it costs. */
+function roundsTable(hunt: HuntCost): Table {
+  const phases = [hunt.phases.resolving, ...hunt.phases.rounds, hunt.phases.finding];
+  const routes = [...new Set(phases.flat().map((r) => r.route))].sort((a, b) => a.localeCompare(b));
+  return {
+    title: `2c. ${hunt.plan.label}: ${hunt.range.good}..${hunt.range.bad}, k=${hunt.k} — requests by endpoint and phase`,
+    head: ["endpoint", "resolving", ...hunt.phases.rounds.map((_, i) => `round ${i + 1}`), "finding", "total"],
+    rows: [
+      ...routes.map((route) => [route, ...phases.map((phase) => String(count(phase, route))), String(count(phases.flat(), route))]),
+      ["all requests", ...phases.map((phase) => String(phase.length)), String(phases.flat().length)],
+    ],
+  };
 }
 
 export function huntPlans(quick: boolean): HuntPlan[] {
@@ -285,7 +263,7 @@ export async function runApiCostBench(options: { quick: boolean; pg: PostgresFor
   const tables: Table[] = [
     {
       title: "2a. GitHub requests per auto-pilot hunt (sandbox, Locate in-process on Postgres)",
-      head: ["history", "range good..bad", "tags", "versions", "commits", "k", "rounds", "runs", "resolving", "⌈tags/100⌉ + ⌈commits/100⌉", "per round", "max round", "finding", "total", "comment edits", "run polls", "right", "≤ k+3"],
+      head: ["history", "range good..bad", "tags", "versions", "commits", "k", "rounds", "runs", "resolving", "⌈tags/100⌉ + ⌈commits/100⌉", "per round", "by round", "finding", "total", "comment edits", "run polls", "right", "≤ k+3"],
       rows: summary.map((s) => s.row),
       notes: [
         "Range: bad = newest tag on the default branch; good = the oldest tag on it that is an ancestor of bad with ≤ 20,000 commits between them (Locate reads at most 30,000). The hidden first bad is a seeded tag of the range comparable with all the others.",
@@ -300,11 +278,7 @@ export async function runApiCostBench(options: { quick: boolean; pg: PostgresFor
       rows: endpointRows(hunts),
     },
   ];
-  const details: Table[] = hunts.map((hunt) => ({
-    title: `2c. ${hunt.plan.label}: ${hunt.range.good}..${hunt.range.bad}, k=${hunt.k}, ${hunt.phases.rounds.length} rounds — requests by endpoint`,
-    head: ["endpoint", "resolving", "per round", "finding", "total"],
-    rows: endpointRows([hunt]),
-  }));
+  const details: Table[] = hunts.map(roundsTable);
   const missed = summary.filter((s) => !s.target.met);
   const targets: TargetResult[] = [
     {

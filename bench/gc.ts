@@ -3,6 +3,8 @@
 export interface MemorySample {
   readonly rss: number;
   readonly heapUsed: number;
+  /** V8 heap pages committed: after GC they stay resident although not used, which is why RSS grows more than heapUsed. */
+  readonly heapTotal: number;
   readonly external: number;
 }
 
@@ -15,5 +17,5 @@ export async function settledMemory(): Promise<MemorySample> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const usage = process.memoryUsage();
-  return { rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external };
+  return { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external };
 }

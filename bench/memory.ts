@@ -146,6 +146,7 @@ function rowsOf(label: string, samples: readonly Sample[]): string[][] {
     integer(sample.hunts),
     bytes(sample.rss),
     bytes(sample.heapUsed),
+    bytes(sample.heapTotal),
     bytes(sample.external),
     sample.hunts === 0 ? "" : bytes((sample.rss - base.rss) / sample.hunts),
     sample.hunts === 0 ? "" : bytes((sample.heapUsed - base.heapUsed) / sample.hunts),
@@ -154,7 +155,7 @@ function rowsOf(label: string, samples: readonly Sample[]): string[][] {
 }
 
 export async function runMemoryBench(options: { quick: boolean; pg: PostgresForBench; log: (line: string) => void }): Promise<SectionResult> {
-  const levels = options.quick ? [0, 100, 300] : [0, 100, 1_000];
+  const levels = options.quick ? [0, 50, 200] : [0, 100, 1_000];
   const app = await measureApp(options.pg, levels, options.log);
   const pglite = await measurePglite(levels, options.log);
   const appPerHunt = marginal(app);
@@ -166,11 +167,11 @@ export async function runMemoryBench(options: { quick: boolean; pg: PostgresForB
   ];
   const table: Table = {
     title: "4. Memory with hunts in flight (RSS after a forced GC)",
-    head: ["process", "hunts", "RSS", "heap used", "external", "RSS / hunt (vs 0)", "heap / hunt (vs 0)", `RSS / hunt (${span})`],
+    head: ["process", "hunts", "RSS", "heap used", "heap total", "external", "RSS / hunt (vs 0)", "heap / hunt (vs 0)", `RSS / hunt (${span})`],
     rows: [
       ...rowsOf("Locate app (store: Postgres server)", app),
       ...rowsOf("embedded PGlite store alone", pglite),
-      ["default deployment = app + PGlite", "", "", "", "", "", "", bytes(deploymentPerHunt)],
+      ["default deployment = app + PGlite", "", "", "", "", "", "", "", bytes(deploymentPerHunt)],
     ],
     notes: [
       `Hunts in flight: written with the app's own queries (${TAGS} versions, the core's first 3 picks running, one event), each on its own issue by a distinct user. In the app's process each is then handled once over HTTP (a signed workflow_run.in_progress: delivery record, lookups, per-hunt queue and lock, snapshot, render, comment edit).`,

@@ -3,25 +3,22 @@
 // Cost: tags are listed 100 per request; the range good..bad comes from the compare API, 100 commits per
 // request, with parents and committer dates, which is exactly what ancestry ordering needs. A later
 // optimisation may switch large ranges to GraphQL; the functions here keep their shapes either way.
+import type { CompareStatus, RangeCommit as GraphCommit, TagRef } from "../versions/types.js";
 import { type GitHub, type RepoRef, repoParams } from "./client.js";
 
-export interface TagRef {
-  readonly name: string;
-  readonly sha: string;
-}
+export type { TagRef };
 
-export interface RangeCommit {
-  readonly sha: string;
-  readonly parents: readonly string[];
-  /** Committer time, unix seconds. */
-  readonly date: number;
+/** A commit of a compare range: what ancestry ordering needs, plus what the answer shows. */
+export interface RangeCommit extends GraphCommit {
   readonly title: string;
   readonly author: string | null;
 }
 
 export interface CompareResult {
-  readonly status: "ahead" | "behind" | "diverged" | "identical";
+  readonly status: CompareStatus;
   readonly mergeBaseSha: string | null;
+  /** Committer time of the base commit (good), which the range itself does not include. */
+  readonly baseDate: number | null;
   readonly totalCommits: number;
   readonly commits: readonly RangeCommit[];
 }
@@ -42,6 +39,10 @@ export async function listTags(gh: GitHub, repo: RepoRef): Promise<TagRef[]> {
 }
 
 type CompareData = Awaited<ReturnType<GitHub["rest"]["repos"]["compareCommitsWithBasehead"]>>["data"];
+
+function unixSeconds(iso: string | undefined): number | null {
+  return iso ? Math.floor(Date.parse(iso) / 1000) : null;
+}
 
 function toRangeCommit(commit: CompareData["commits"][number]): RangeCommit {
   const date = commit.commit.committer?.date ?? commit.commit.author?.date;
@@ -72,6 +73,7 @@ export async function compareRange(gh: GitHub, repo: RepoRef, base: string, head
     status,
     mergeBaseSha: first.merge_base_commit?.sha ?? null,
     totalCommits: first.total_commits,
+    baseDate: unixSeconds(first.base_commit?.commit.committer?.date),
   };
   if (status !== "ahead") return { ...result, commits: [] };
   if (first.total_commits > MAX_COMPARE_PAGES * PAGE) throw new RangeTooLargeError(first.total_commits);

@@ -74,17 +74,23 @@ export interface RunInfo {
   readonly displayTitle: string;
 }
 
+type WorkflowRunData = Awaited<ReturnType<GitHub["rest"]["actions"]["getWorkflowRun"]>>["data"];
+
+function runInfoOf(run: WorkflowRunData): RunInfo {
+  return {
+    id: run.id,
+    attempt: run.run_attempt ?? 1,
+    status: run.status ?? "queued",
+    conclusion: run.conclusion ?? null,
+    url: run.html_url,
+    displayTitle: run.display_title,
+  };
+}
+
 export async function getRun(gh: GitHub, repo: RepoRef, runId: number): Promise<RunInfo | null> {
   try {
     const { data } = await gh.rest.actions.getWorkflowRun({ ...repoParams(repo), run_id: runId });
-    return {
-      id: data.id,
-      attempt: data.run_attempt ?? 1,
-      status: data.status ?? "queued",
-      conclusion: data.conclusion ?? null,
-      url: data.html_url,
-      displayTitle: data.display_title,
-    };
+    return runInfoOf(data);
   } catch (error) {
     if (httpStatus(error) === 404) return null;
     throw error;
@@ -118,13 +124,5 @@ export async function findRunByToken(gh: GitHub, repo: RepoRef, workflow: string
     per_page: 100,
   });
   const run = data.workflow_runs.find((candidate) => candidate.display_title.includes(`[${token}]`));
-  if (!run) return null;
-  return {
-    id: run.id,
-    attempt: run.run_attempt ?? 1,
-    status: run.status ?? "queued",
-    conclusion: run.conclusion ?? null,
-    url: run.html_url,
-    displayTitle: run.display_title,
-  };
+  return run ? runInfoOf(run) : null;
 }

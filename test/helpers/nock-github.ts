@@ -122,6 +122,7 @@ export class NockGitHub {
             ahead_by: Math.max(0, to - from),
             behind_by: Math.max(0, from - to),
             total_commits: range.length,
+            base_commit: this.#commitJson(from),
             merge_base_commit: this.#commitJson(Math.min(from, to)),
             commits: range.slice((page - 1) * perPage, page * perPage),
           },

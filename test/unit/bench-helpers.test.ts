@@ -1,0 +1,91 @@
+// Correctness of the benchmark's helpers (never its timings): the auto-pilot simulation, the phase split of a request log, the formatting.
+import { describe, expect, it } from "vitest";
+import { splitPhases } from "../../bench/phases.js";
+import { simulateHunt } from "../../bench/search.js";
+import { ceilLog, quantile, renderTable } from "../../bench/table.js";
+import { prng } from "../../src/sandbox/prng.js";
+import type { RequestLogEntry } from "../../src/sandbox/index.js";
+
+describe("simulateHunt", () => {
+  it("names exactly the true first bad version when no run is inconclusive, within ⌈log_(k+1) n⌉ rounds", () => {
+    const rand = prng(1);
+    for (const n of [1, 2, 10, 37, 100]) {
+      for (const k of [1, 3, 5]) {
+        for (let firstBad = 1; firstBad <= n; firstBad++) {
+          const hunt = simulateHunt(n, k, firstBad, 0, rand);
+          expect(hunt.possibleFirstBad).toEqual([firstBad]);
+          expect(hunt.rounds).toBeLessThanOrEqual(ceilLog(n, k + 1));
+          expect(hunt.runs).toBeLessThanOrEqual(hunt.rounds * k);
+        }
+      }
+    }
+  });
+
+  it("keeps the true first bad among the possible answers when runs are inconclusive", () => {
+    const rand = prng(2);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = rand.int(1, 200);
+      const firstBad = rand.int(1, n);
+      const hunt = simulateHunt(n, rand.int(1, 5), firstBad, 0.3, rand);
+      expect(hunt.possibleFirstBad).toContain(firstBad);
+    }
+  });
+
+  it("rejects a first bad outside 1..n", () => {
+    expect(() => simulateHunt(10, 3, 0, 0, prng(3))).toThrow(RangeError);
+    expect(() => simulateHunt(10, 3, 11, 0, prng(3))).toThrow(RangeError);
+  });
+});
+
+const DISPATCH = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
+
+function entry(route: string, at: number, token?: string): RequestLogEntry {
+  return { method: route.split(" ")[0] ?? "GET", route, path: "/", query: "", status: 200, body: token ? { inputs: { locate_id: token } } : null, response: null, at, ms: 1 };
+}
+
+describe("splitPhases", () => {
+  it("cuts resolving, rounds by the app's round of each dispatch token, and finding after the last verdict", () => {
+    const log = [
+      entry("GET /repos/{owner}/{repo}/tags", 1),
+      entry("GET /repos/{owner}/{repo}/compare/{basehead}", 2),
+      entry(DISPATCH, 3, "a"),
+      entry(DISPATCH, 4, "b"),
+      entry("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", 5),
+      entry(DISPATCH, 6, "c"),
+      entry("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", 7),
+      entry("GET /repos/{owner}/{repo}/compare/{basehead}", 9),
+      entry("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", 10),
+    ];
+    const phases = splitPhases(log, new Map([["a", 1], ["b", 1], ["c", 2]]), 8);
+    expect(phases.resolving.map((r) => r.at)).toEqual([1, 2]);
+    expect(phases.rounds.map((round) => round.map((r) => r.at))).toEqual([[3, 4, 5], [6, 7]]);
+    expect(phases.finding.map((r) => r.at)).toEqual([9, 10]);
+  });
+
+  it("refuses a dispatch whose token the app did not record", () => {
+    expect(() => splitPhases([entry(DISPATCH, 1, "x")], new Map(), 0)).toThrow(/unknown token/);
+  });
+});
+
+describe("formatting", () => {
+  it("computes ⌈log_b n⌉ without floating-point error", () => {
+    expect([1, 2, 3, 4, 5, 16, 17, 1_000, 1_024, 1_025].map((n) => ceilLog(n, 2))).toEqual([0, 1, 2, 2, 3, 4, 5, 10, 10, 11]);
+    expect([10, 100, 1_000, 10_000].map((n) => ceilLog(n, 4))).toEqual([2, 4, 5, 7]);
+    expect(ceilLog(1_000, 10)).toBe(3);
+  });
+
+  it("takes the nearest-rank quantile", () => {
+    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(quantile(sorted, 0.5)).toBe(50);
+    expect(quantile(sorted, 0.99)).toBe(99);
+    expect(quantile([7], 0.99)).toBe(7);
+  });
+
+  it("renders a markdown table with one row per entry and notes as a list", () => {
+    const text = renderTable({ title: "T", head: ["a", "b"], rows: [["x", "1"], ["y", "22"]], notes: ["note"] });
+    const lines = text.split("\n");
+    expect(lines[0]).toBe("### T");
+    expect(lines.filter((line) => line.startsWith("|"))).toHaveLength(4);
+    expect(lines.at(-1)).toBe("- note");
+  });
+});
