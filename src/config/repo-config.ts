@@ -14,9 +14,10 @@ export const RepoConfig = z
         (value) => (typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? String(value) : value),
         z.string().regex(WORKFLOW, "must be a workflow file name like locate.yml, or its numeric id"),
       )
-      .default("locate.yml"),
+      .default("locate.yml")
+      .describe("File name (e.g. locate.yml) or numeric id of the workflow to dispatch."),
     /** Branch to dispatch on; default: the repository's default branch. */
-    "dispatch-ref": z.string().min(1).max(255).optional(),
+    "dispatch-ref": z.string().min(1).max(255).optional().describe("Branch to dispatch the workflow on; default: the repository's default branch."),
     /** Extra static workflow inputs, merged under the inputs of a `/locate` command. */
     inputs: z
       .record(
@@ -24,11 +25,12 @@ export const RepoConfig = z
         z.union([z.string().max(1000), z.number(), z.boolean()]).transform(String),
       )
       .refine((inputs) => Object.keys(inputs).length <= 22, "at most 22 inputs (GitHub allows 25, Locate sends 3)")
-      .default({}),
+      .default({})
+      .describe("Extra static workflow inputs, merged under the input.<name>= options of a /locate command."),
     /** Runs per round in auto-pilot. */
-    parallel: z.number().int().min(1).max(10).default(3),
+    parallel: z.number().int().min(1).max(10).default(3).describe("Runs per round in auto-pilot."),
     /** Candidates shown per round. */
-    candidates: z.number().int().min(3).max(20).default(10),
+    candidates: z.number().int().min(3).max(20).default(10).describe("Candidates shown per round in the hunt comment."),
     /** Which tags count as versions. */
     tags: z
       .object({
@@ -37,21 +39,22 @@ export const RepoConfig = z
         prereleases: z.boolean().default(true),
       })
       .strict()
-      .default({ include: "*", exclude: "", prereleases: true }),
+      .default({ include: "*", exclude: "", prereleases: true })
+      .describe("Which tags count as versions: include and exclude globs (* matches any characters), and whether prereleases count."),
     /** Minimum role to start hunts and spend CI. */
-    permission: z.enum(["triage", "write", "maintain", "admin"]).default("write"),
+    permission: z.enum(["triage", "write", "maintain", "admin"]).default("write").describe("Minimum role to start hunts and spend CI runs."),
     /** A run with no verdict after this many minutes counts as inconclusive. */
-    "timeout-minutes": z.number().int().min(1).max(72 * 60).default(120),
+    "timeout-minutes": z.number().int().min(1).max(72 * 60).default(120).describe("A run with no verdict after this many minutes counts as inconclusive."),
     /** Runs per version, for flaky reproductions: a version is good only if every run passes. */
-    repeat: z.number().int().min(1).max(5).default(1),
+    repeat: z.number().int().min(1).max(5).default(1).describe("Runs per version; a version is good only if every run passes."),
     /** How many of a version's `repeat` runs must fail to call it bad; fewer failures make it flaky (inconclusive). */
-    "fail-threshold": z.number().int().min(1).max(5).default(1),
+    "fail-threshold": z.number().int().min(1).max(5).default(1).describe("Failing runs (of repeat) that make a version bad; fewer make it flaky."),
     /** Test the good and the bad end alongside the first picks, and stop if they disagree. */
-    "verify-endpoints": z.boolean().default(true),
+    "verify-endpoints": z.boolean().default(true).describe("Test the good and bad ends alongside the first picks, and stop if they disagree."),
     /** In auto-pilot, run the last good and first bad once more before naming them. */
-    confirm: z.boolean().default(true),
+    confirm: z.boolean().default(true).describe("In auto-pilot, run the last good and first bad once more before naming them."),
     /** Budget of runs per hunt. */
-    "max-runs": z.number().int().min(1).max(1000).default(50),
+    "max-runs": z.number().int().min(1).max(1000).default(50).describe("Budget of runs per hunt."),
   })
   .strict()
   .refine((config) => config["fail-threshold"] <= config.repeat, {
@@ -75,4 +78,16 @@ export function parseRepoConfig(raw: unknown): { ok: true; config: RepoConfig } 
     return `\`${key}\`: ${issue.message}`;
   });
   return { ok: false, problems };
+}
+
+/**
+ * The JSON Schema of the file, for editors (`# yaml-language-server: $schema=…`); `npm run schema` writes it to
+ * schema/locate.schema.json and a test keeps that file in step with this schema.
+ */
+export function repoConfigJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(RepoConfig, { io: "input", unrepresentable: "any" }),
+    title: ".github/locate.yml",
+    description: "Per-repository settings of Locate, the GitHub App that finds the release tag that broke something.",
+  };
 }

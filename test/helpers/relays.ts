@@ -128,6 +128,7 @@ export interface RelayedDelivery {
   /** original: what the sandbox sent; fan-out: the same delivery sent to another app at the same time; new-id: a copy under a fresh id. */
   readonly kind: "original" | "fan-out" | "new-id";
   readonly target: string;
+  readonly payload: Record<string, unknown>;
   status: number | null;
   error?: string;
 }
@@ -212,10 +213,10 @@ export async function startWebhookRelay(options: RelayOptions): Promise<WebhookR
         return;
       }
       const primary = rand.int(0, targets.length - 1);
-      const sends = [send(targets[primary]!, headers, body, { id, originalId: id, event, action, kind: "original", target: targets[primary]!, status: null })];
+      const sends = [send(targets[primary]!, headers, body, { id, originalId: id, event, action, kind: "original", target: targets[primary]!, payload, status: null })];
       if (targets.length > 1 && rand.chance(options.fanOutRate ?? 0)) {
         const other = targets[(primary + rand.int(1, targets.length - 1)) % targets.length]!;
-        sends.push(send(other, headers, body, { id, originalId: id, event, action, kind: "fan-out", target: other, status: null }));
+        sends.push(send(other, headers, body, { id, originalId: id, event, action, kind: "fan-out", target: other, payload, status: null }));
       }
       if (rand.chance(options.newIdRate ?? 0)) {
         const fresh = randomUUID();
@@ -223,7 +224,7 @@ export async function startWebhookRelay(options: RelayOptions): Promise<WebhookR
         const delay = rand.int(0, 100);
         void track(
           new Promise((resolve) => setTimeout(resolve, delay)).then(() =>
-            send(target, { ...headers, "x-github-delivery": fresh }, body, { id: fresh, originalId: id, event, action, kind: "new-id", target, status: null }),
+            send(target, { ...headers, "x-github-delivery": fresh }, body, { id: fresh, originalId: id, event, action, kind: "new-id", target, payload, status: null }),
           ),
         );
       }
