@@ -2,6 +2,7 @@
 import type { Context } from "probot";
 import { newCommandLines, parseCommands } from "../commands/index.js";
 import { getHunt, recordEvent, updateHunt } from "../db/queries/hunts.js";
+import type { HuntRow } from "../db/schema.js";
 import type { GitHub } from "../github/client.js";
 import { createComment } from "../github/comments.js";
 import { getRole, roleAtLeast } from "../github/permissions.js";
@@ -41,8 +42,12 @@ export function onIssueComment(runtime: Runtime) {
     const { comment, issue, repository } = context.payload;
     const huntId = findHuntId(comment.body);
     if (context.payload.action === "edited" && huntId !== null) {
-      await onTick(runtime, context as Context<"issue_comment.edited">, huntId);
-      return;
+      const hunt = await getHunt(runtime.store.db, huntId);
+      // The marker alone proves nothing: the comment must be the one this hunt owns, in this installation and repository.
+      if (hunt && hunt.commentId === comment.id && hunt.installationId === context.payload.installation?.id && hunt.repoId === repository.id) {
+        await onTick(runtime, context as Context<"issue_comment.edited">, hunt);
+        return;
+      }
     }
     const lines =
       context.payload.action === "edited"
@@ -61,14 +66,9 @@ export function onIssueOpened(runtime: Runtime) {
 }
 
 /** A human edited Locate's comment: ticked candidates and the auto-pilot item become dispatches (§3 "Ticks"). */
-async function onTick(runtime: Runtime, context: Context<"issue_comment.edited">, huntId: number): Promise<void> {
-  const { comment, repository, installation, sender, changes } = context.payload;
-  const hunt = await getHunt(runtime.store.db, huntId);
-  // The marker alone proves nothing: the comment must be the one this hunt owns, in this installation and repository.
-  if (!hunt || hunt.commentId !== comment.id || hunt.installationId !== installation?.id || hunt.repoId !== repository.id) {
-    context.log.info({ huntId, commentId: comment.id }, "edit of a comment that is not a hunt comment here; ignored");
-    return markIgnored(context);
-  }
+async function onTick(runtime: Runtime, context: Context<"issue_comment.edited">, hunt: HuntRow): Promise<void> {
+  const { comment, sender, changes } = context.payload;
+  const huntId = hunt.id;
   const marks = parseCommentMarks(comment.body);
   const before = changes.body?.from !== undefined ? parseCommentMarks(changes.body.from) : null;
   const previousAutopilot = before?.autopilot ?? hunt.autopilot;
