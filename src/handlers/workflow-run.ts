@@ -26,7 +26,7 @@ export function onWorkflowRun(runtime: Runtime) {
     const status = runStatusOf(run.status);
     const deps = depsOf(runtime, context);
     await actOnHunt(deps, hunt.id, async () => {
-      const changed = await recordRunObservation(deps, row.id, hunt.id, {
+      const changed = await recordRunObservation(deps, row.id, {
         runId: run.id,
         attempt: run.run_attempt ?? 1,
         status,
@@ -34,7 +34,8 @@ export function onWorkflowRun(runtime: Runtime) {
         conclusion: run.conclusion ?? null,
         url: run.html_url,
       });
-      if (changed) await advanceHunt(deps, hunt.id);
+      // Only a verdict can change what the hunt does next; queued and running just update the comment.
+      if (changed && status === "completed") await advanceHunt(deps, hunt.id);
     });
   };
 }

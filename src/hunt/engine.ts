@@ -3,7 +3,7 @@
 import type { Logger } from "pino";
 import type { Store } from "../db/client.js";
 import { type HuntSnapshot, findChildHunt, getHunt, insertHunt, loadSnapshot, recordEvent, updateHunt } from "../db/queries/hunts.js";
-import { type RunObservation, applyRunObservation, insertRun, markDispatchFailed, markDispatched } from "../db/queries/runs.js";
+import { type RunObservation, applyRunObservation, getRun, insertRun, markDispatchFailed, markDispatched } from "../db/queries/runs.js";
 import type { HuntRow } from "../db/schema.js";
 import { type GitHub, type RepoRef, httpStatus } from "../github/client.js";
 import { createComment, updateComment } from "../github/comments.js";
@@ -189,6 +189,8 @@ export async function refreshComment(deps: HuntDeps, huntId: number): Promise<vo
 
 /** The commit-level hunt's comment for a tag-level hunt, and the other way round. */
 async function relatedLink(deps: HuntDeps, hunt: HuntRow): Promise<HuntView["related"]> {
+  // Only a found tag-level hunt can have a drill-down: no query for the rest.
+  if (hunt.parentHuntId === null && (hunt.state !== "found" || hunt.mode !== "tags")) return null;
   if (hunt.parentHuntId !== null) {
     const parent = await getHunt(deps.store.db, hunt.parentHuntId);
     const url = parent ? commentUrl(parent) : null;
@@ -200,9 +202,9 @@ async function relatedLink(deps: HuntDeps, hunt: HuntRow): Promise<HuntView["rel
 }
 
 /** Stores what a workflow_run event says about one of our runs; returns whether anything changed. */
-export async function recordRunObservation(deps: HuntDeps, runRowId: number, huntId: number, seen: RunObservation): Promise<boolean> {
-  const snapshot = await loadSnapshot(deps.store.db, huntId);
-  const row = snapshot?.runs.find((run) => run.id === runRowId);
+export async function recordRunObservation(deps: HuntDeps, runRowId: number, seen: RunObservation): Promise<boolean> {
+  // Re-read under the hunt's lock: the row the caller found may have changed while it waited.
+  const row = await getRun(deps.store.db, runRowId);
   if (!row) return false;
   return metrics.countRunObservation(row, seen, await applyRunObservation(deps.store.db, row, seen));
 }

@@ -24,6 +24,11 @@ export async function insertRun(
   return row;
 }
 
+export async function getRun(db: Db, id: number): Promise<RunRow | undefined> {
+  const [row] = await db.select().from(runs).where(eq(runs.id, id));
+  return row;
+}
+
 export async function findRunByRunId(db: Db, runId: number): Promise<RunRow | undefined> {
   const [row] = await db.select().from(runs).where(eq(runs.runId, runId));
   return row;
