@@ -11,7 +11,7 @@ import { prng, seedFrom } from "../src/sandbox/prng.js";
 import { syntheticHistory } from "../src/sandbox/synthetic.js";
 import { HISTORIES_DIR, type PostgresForBench, USER, startAppInProcess } from "./harness.js";
 import { type Phases, count, splitPhases } from "./phases.js";
-import { type SectionResult, type Table, type TargetResult, fixed, integer, mark, seconds } from "./table.js";
+import { type SectionResult, type Table, type TargetResult, ceilLog, fixed, integer, mark, seconds } from "./table.js";
 
 const COMPARE = "GET /repos/{owner}/{repo}/compare/{basehead}";
 const GET_RUN = "GET /repos/{owner}/{repo}/actions/runs/{run_id}";
@@ -178,6 +178,8 @@ function summaryRow(cost: HuntCost): { row: string[]; target: TargetResult } {
       integer(range.commits),
       String(k),
       String(phases.rounds.length),
+      // The pure core's bound for this hunt: versions - 1 possible answers above the good end.
+      String(ceilLog(Math.max(1, cost.versions - 1), k + 1)),
       String(cost.runs),
       `${phases.resolving.length} (${tags} tags + ${compare} compare)`,
       `${Math.ceil(range.tagsInRepo / 100)} + ${Math.ceil(range.commits / 100)}`,
@@ -190,7 +192,12 @@ function summaryRow(cost: HuntCost): { row: string[]; target: TargetResult } {
       cost.correct ? "yes" : "NO",
       mark(met),
     ],
-    target: { target: `API: requests per auto-pilot round ≤ k + 3 = ${k + 3} (${cost.plan.label})`, measured: `max ${max}, mean ${fixed(mean, 1)}`, met },
+    // Round 1 apart from the others: it also carries the endpoint checks and creates the comment.
+    target: {
+      target: `API: requests per auto-pilot round ≤ k + 3 = ${k + 3} (${cost.plan.label})`,
+      measured: `${cost.plan.label} (k=${k}): round 1 ${perRound[0] ?? 0}, later ≤ ${Math.max(0, ...perRound.slice(1))}`,
+      met,
+    },
   };
 }
 
@@ -239,12 +246,12 @@ export function huntPlans(quick: boolean): HuntPlan[] {
     : [
         { label: "nodejs/undici k=1", history: "nodejs__undici.json.gz", parallel: 1 },
         { label: "nodejs/undici k=5", history: "nodejs__undici.json.gz", parallel: 5 },
-        // The reconciler polls every run in flight on each pass, webhooks or not: with runs of ~3 s and a pass every
-        // second it shows per round what the default 60 s pass costs with runs of ~3 minutes.
+        // The reconciler polls every run in flight on each pass, webhooks or not: with runs of ~2 s and a pass every
+        // second it shows per round what the default 60 s pass costs with runs of ~2 minutes.
         {
-          label: "pallets/flask, 3 s runs, reconciler 1 s",
+          label: "pallets/flask, 2 s runs, reconciler 1 s",
           history: "pallets__flask.json.gz",
-          slowRuns: { runDuration: { minMs: 2_500, maxMs: 3_500 }, reconcileSeconds: 1 },
+          slowRuns: { runDuration: { minMs: 1_500, maxMs: 2_500 }, reconcileSeconds: 1 },
         },
       ];
   const synthetic = quick ? 1_000 : 10_000;
@@ -263,12 +270,12 @@ export async function runApiCostBench(options: { quick: boolean; pg: PostgresFor
   const tables: Table[] = [
     {
       title: "2a. GitHub requests per auto-pilot hunt (sandbox, Locate in-process on Postgres)",
-      head: ["history", "range good..bad", "tags", "versions", "commits", "k", "rounds", "runs", "resolving", "⌈tags/100⌉ + ⌈commits/100⌉", "per round", "by round", "finding", "total", "comment edits", "run polls", "right", "≤ k+3"],
+      head: ["history", "range good..bad", "tags", "versions", "commits", "k", "rounds", "⌈log_(k+1) n⌉", "runs", "resolving", "⌈tags/100⌉ + ⌈commits/100⌉", "per round", "by round", "finding", "total", "comment edits", "run polls", "right", "≤ k+3"],
       rows: summary.map((s) => s.row),
       notes: [
         "Range: bad = newest tag on the default branch; good = the oldest tag on it that is an ancestor of bad with ≤ 20,000 commits between them (Locate reads at most 30,000). The hidden first bad is a seeded tag of the range comparable with all the others.",
         "The command is `/locate good..bad auto` (k = 3 unless `parallel=` is shown). Phases are cut by time: before the first dispatch = resolving; a round = from its first dispatch to the next round's (rounds are the app's own numbering); finding = after the last verdict. Runs take 30–90 ms unless shown otherwise, and the reconciler's periodic pass is off (every 3,600 s) unless shown otherwise.",
-        "`run polls` = GET of a workflow run: the reconciler asking about runs in flight; `comment edits` = PATCH of the hunt comment.",
+        "`run polls` = GET of a workflow run: the reconciler asking about runs in flight; `comment edits` = PATCH of the hunt comment. `⌈log_(k+1) n⌉` is the pure core's bound for the hunt (n = versions − 1 possible answers); Locate's own rounds add the endpoint checks (run with round 1) and a confirmation of the last good and first bad before naming the answer.",
         "Locate resolves versions with the tags list (100 per request) and the REST compare API (100 commits per request): the `⌈tags/100⌉ + ⌈commits/100⌉` column is that floor.",
       ],
     },
@@ -283,7 +290,7 @@ export async function runApiCostBench(options: { quick: boolean; pg: PostgresFor
   const targets: TargetResult[] = [
     {
       target: "API: requests per auto-pilot round ≤ k + 3 (every hunt, every round)",
-      measured: missed.length === 0 ? `all ${summary.length} hunts` : missed.map((s) => s.target.measured + ` (${s.target.target.split("(")[1]}`).join("; "),
+      measured: missed.length === 0 ? `all ${summary.length} hunts` : `over in ${missed.length} of ${summary.length} hunts: ${missed.map((s) => s.target.measured).join("; ")}`,
       met: missed.length === 0,
     },
   ];

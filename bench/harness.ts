@@ -1,11 +1,11 @@
-// Shared set-up for the sections that run the real app: its environment, free ports, in-process start, and a child process driven over IPC.
+// Shared set-up for the sections that run the real app: its environment, in-process start, the server child process, temp dirs and the Postgres server.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import postgres from "postgres";
 import { type Env, loadEnv } from "../src/config/env.js";
 import { createLogger, startLocate } from "../src/main.js";
-import postgres from "postgres";
 import type { Sandbox } from "../src/sandbox/index.js";
 import { startPostgresServer } from "../test/helpers/postgres-server.js";
 import { Child } from "./child.js";

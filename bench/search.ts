@@ -75,7 +75,7 @@ export const PARALLEL = [1, 3, 5] as const;
 const RATES = [0, 0.1] as const;
 
 export function runSearchBench(options: { quick: boolean }): SectionResult {
-  const trials = options.quick ? 100 : 1_000;
+  const trials = options.quick ? 100 : 500;
   const cells: Cell[] = [];
   for (const rate of RATES) for (const n of SIZES) for (const k of PARALLEL) cells.push(measureCell(n, k, rate, trials));
 

@@ -136,8 +136,8 @@ function describeStatuses(statuses: ReadonlyMap<number, number>): string {
 }
 
 export async function runWebhookBench(options: { quick: boolean; pg: PostgresForBench; log: (line: string) => void }): Promise<SectionResult> {
-  const total = options.quick ? 300 : 2_000;
-  const warmup = options.quick ? 30 : 100;
+  const total = options.quick ? 300 : 1_000;
+  const warmup = options.quick ? 30 : 50;
   const sb = await startSandbox({ history: { tags: RECORD_TAGS }, seed: 11, runDuration: { minMs: 20, maxMs: 60 }, permissions: { [USER]: "write" }, validateRequests: false });
   const servers: ServerProcess[] = [];
   try {

@@ -22,6 +22,7 @@ import {
 const TAGS = 16;
 /** The restarted process reconciles every second and treats a dispatch unconfirmed after 2 s as interrupted. */
 const APP_ENV = { LOCATE_RECONCILE_SECONDS: "1", LOCATE_DISPATCH_GRACE_SECONDS: "2" };
+const KILL_WAIT_MS = 20_000;
 
 /**
  * Kills `locate` (SIGKILL) when a request matching `match` reaches the proxy: before it goes to GitHub ("before"), or
@@ -33,10 +34,15 @@ function killWhen(
   phase: "before" | "after",
   match: (req: ProxiedRequest, res?: ProxiedResponse) => boolean,
 ): Promise<ProxiedRequest> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      rig.proxy[phase] = undefined;
+      reject(new Error(`the request to kill Locate at (${phase} it reaches GitHub) never came within ${KILL_WAIT_MS} ms`));
+    }, KILL_WAIT_MS);
     const hook = async (req: ProxiedRequest, res?: ProxiedResponse) => {
       if (!match(req, res)) return "forward" as const;
       rig.proxy[phase] = undefined;
+      clearTimeout(timer);
       const exit = await locate.kill();
       expect(exit.signal).toBe("SIGKILL");
       resolve(req);
@@ -58,13 +64,24 @@ async function openHunt(rig: Rig, command: string): Promise<{ issue: number; com
 
 /** Waits for the issue's hunt comment to name an answer, then for every run and webhook to settle. */
 async function waitForFound(rig: Rig, issue: number, timeoutMs = 20_000): Promise<string> {
-  const body = await rig.sb.waitFor(
-    () => {
-      const comment = huntComments(rig.sb, issue)[0];
-      return comment && commentOutcome(comment.body).state === "found" && comment.body;
-    },
-    { timeoutMs, message: "the restarted Locate to finish the hunt and show it found" },
-  );
+  const body = await rig.sb
+    .waitFor(
+      () => {
+        const comment = huntComments(rig.sb, issue)[0];
+        return comment && commentOutcome(comment.body).state === "found" && comment.body;
+      },
+      { timeoutMs, message: "the restarted Locate to finish the hunt and show it found" },
+    )
+    .catch(async (error: unknown) => {
+      const [hunt] = await storedHunts(rig.sql);
+      const runs = await storedRuns(rig.sql);
+      const shown = commentOutcome(huntComments(rig.sb, issue)[0]?.body ?? "").state;
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\nstored: hunt ${hunt?.state ?? "none"}, round ${hunt?.round}; ` +
+          `runs ${runs.map((r) => `${r.position}/${r.round}:${r.status}`).join(" ")}; the comment says ${shown ?? "nothing"}; ` +
+          `GitHub runs not completed in the store: ${lostVerdicts(rig.sb, runs).length}`,
+      );
+    });
   await rig.sb.waitFor(() => rig.sb.runs.every((run) => run.status === "completed"), { timeoutMs: 10_000, message: "every run to complete" });
   await rig.sb.idle();
   return body;
@@ -134,15 +151,11 @@ describe("a crash mid-hunt, then a restart on the same database", () => {
     const rig = await startRig({ seed: 303, history: { tags: TAGS }, permissions: { alice: "maintain" }, appEnv: APP_ENV });
     const first = await rig.launch("locate before the crash");
     const verdictsIn = (body: string) => (body.match(/✅ good|❌ bad/g) ?? []).length;
-    let shown = 0;
+    // The first edit that brings a verdict onto the comment, mid-hunt: the verdict is committed, the edit is lost.
     const killed = killWhen(rig, first, "before", (req) => {
       if (!isCommentEdit(req)) return false;
       const body = (JSON.parse(req.body) as { body: string }).body;
-      const count = verdictsIn(body);
-      // The first edit that brings a new verdict after the first round's results are on screen.
-      const hit = shown > 0 && count > shown && commentOutcome(body).state === "searching";
-      shown = Math.max(shown, count);
-      return hit;
+      return verdictsIn(body) > 0 && commentOutcome(body).state === "searching";
     });
     const { issue } = await openHunt(rig, `/locate v0.1.0..v0.${TAGS}.0 auto`);
     await killed;

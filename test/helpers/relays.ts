@@ -130,6 +130,8 @@ export interface RelayedDelivery {
   readonly target: string;
   readonly payload: Record<string, unknown>;
   status: number | null;
+  /** How long the app took to answer. */
+  ms?: number;
   error?: string;
 }
 
@@ -178,6 +180,7 @@ export async function startWebhookRelay(options: RelayOptions): Promise<WebhookR
 
   const send = async (target: string, headers: Record<string, string | string[]>, body: Buffer, record: RelayedDelivery): Promise<number> => {
     relay.log.push(record);
+    const started = performance.now();
     try {
       const response = await fetch(target, {
         method: "POST",
@@ -191,6 +194,8 @@ export async function startWebhookRelay(options: RelayOptions): Promise<WebhookR
     } catch (error) {
       record.error = error instanceof Error ? error.message : String(error);
       return 502;
+    } finally {
+      record.ms = Math.round(performance.now() - started);
     }
   };
 

@@ -97,6 +97,7 @@ export interface StoredRun {
   readonly conclusion: string | null;
   readonly round: number;
   readonly note: string | null;
+  readonly url: string | null;
 }
 
 export async function storedHunts(sql: postgres.Sql): Promise<StoredHunt[]> {
@@ -113,7 +114,7 @@ export async function storedHunts(sql: postgres.Sql): Promise<StoredHunt[]> {
 }
 
 export async function storedRuns(sql: postgres.Sql): Promise<StoredRun[]> {
-  const rows = await sql`select id, hunt_id, position, token, run_id, status, verdict, conclusion, round, note from runs order by id`;
+  const rows = await sql`select id, hunt_id, position, token, run_id, status, verdict, conclusion, round, note, url from runs order by id`;
   return rows.map((r) => ({
     id: Number(r.id),
     huntId: Number(r.hunt_id),
@@ -125,6 +126,7 @@ export async function storedRuns(sql: postgres.Sql): Promise<StoredRun[]> {
     conclusion: r.conclusion === null ? null : String(r.conclusion),
     round: Number(r.round),
     note: r.note === null ? null : String(r.note),
+    url: r.url === null ? null : String(r.url),
   }));
 }
 
