@@ -43,8 +43,11 @@ export function onIssueComment(runtime: Runtime) {
     const huntId = findHuntId(comment.body);
     if (context.payload.action === "edited" && huntId !== null) {
       const hunt = await getHunt(runtime.store.db, huntId);
-      // The marker alone proves nothing: the comment must be the one this hunt owns, in this installation and repository.
-      if (hunt && hunt.commentId === comment.id && hunt.installationId === context.payload.installation?.id && hunt.repoId === repository.id) {
+      // The marker alone proves nothing: the comment must be the one this hunt owns, in this installation and
+      // repository. A hunt whose comment id is not stored yet is being rendered right now: onTick checks again
+      // under the hunt's lock, which that render holds until the id is stored.
+      const mayOwn = hunt !== undefined && (hunt.commentId === null || hunt.commentId === comment.id);
+      if (mayOwn && hunt.installationId === context.payload.installation?.id && hunt.repoId === repository.id) {
         await onTick(runtime, context as Context<"issue_comment.edited">, hunt);
         return;
       }
@@ -76,6 +79,10 @@ async function onTick(runtime: Runtime, context: Context<"issue_comment.edited">
   const wantsAction = autopilotChanged || marks.ticked.length > 0;
   const deps = depsOf(runtime, context);
   await actOnHunt(deps, huntId, async () => {
+    if ((await getHunt(runtime.store.db, huntId))?.commentId !== comment.id) {
+      context.log.info({ huntId, commentId: comment.id }, "edit of a comment that only quotes a hunt's markers; ignored");
+      return;
+    }
     // GitHub now holds the human's text: the next render compares against it, and rewrites it if it differs.
     await updateHunt(runtime.store.db, huntId, { commentBody: comment.body });
     if (wantsAction && !roleAtLeast(await getRole(deps.gh, hunt.installationId, repoOf(hunt), sender.login), hunt.permission)) {

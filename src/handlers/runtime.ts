@@ -1,7 +1,7 @@
 // What every handler shares: the store and the per-hunt queue, plus the error boundary around each delivery.
 import type { Context } from "probot";
 import type { Store } from "../db/client.js";
-import { claimDelivery, finishDelivery, releaseDelivery } from "../db/queries/deliveries.js";
+import { claimDelivery, finishDelivery, isDeliveryDone, releaseDelivery, takeOverDelivery } from "../db/queries/deliveries.js";
 import type { GitHub } from "../github/client.js";
 import type { HuntDeps } from "../hunt/engine.js";
 import type { HuntQueue } from "../hunt/queue.js";
@@ -18,6 +18,24 @@ export function depsOf(runtime: Runtime, context: Context): HuntDeps {
   return { store: runtime.store, queue: runtime.queue, gh: context.octokit as GitHub, log: context.log };
 }
 
+/** How long a redelivery waits for another handler of the same delivery before assuming that handler died. */
+const CLAIM_WAIT_MS = 8_000;
+
+/**
+ * A delivery claimed by another handler: wait for it to finish (a duplicate sent to two replicas at once), and
+ * take it over if it does not finish in time (GitHub's redelivery after the first handler's process died).
+ * Handlers are idempotent, so the rare slow-but-alive first handler costs at most a repeated reply.
+ */
+async function takeOverUnfinished(db: Store["db"], id: string, event: string): Promise<boolean> {
+  for (let waited = 0; waited < CLAIM_WAIT_MS; waited += 250) {
+    if (await isDeliveryDone(db, id)) return false;
+    // The other handler failed and released its claim: this one may try.
+    if (await claimDelivery(db, id, event)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return !(await isDeliveryDone(db, id)) && (await takeOverDelivery(db, id));
+}
+
 /**
  * Runs a handler once per delivery id (§8), and turns an unexpected failure into a log line with context and
  * a short note on the issue: never a stack trace for the user, never a crash of the process.
@@ -28,7 +46,7 @@ export function guarded<C extends Context>(runtime: Runtime, handler: (context: 
     context.log = context.log.child(deliveryBindings(context));
     const delivery = metrics.startDelivery(context);
     const { db } = runtime.store;
-    if (!(await claimDelivery(db, context.id, context.name))) {
+    if (!(await claimDelivery(db, context.id, context.name)) && !(await takeOverUnfinished(db, context.id, context.name))) {
       context.log.info("delivery already handled; ignoring the redelivery");
       delivery.end("duplicate");
       return;

@@ -5,7 +5,7 @@ import type { Store } from "../db/client.js";
 import { type HuntSnapshot, findChildHunt, getHunt, insertHunt, loadSnapshot, recordEvent, updateHunt } from "../db/queries/hunts.js";
 import { type RunObservation, applyRunObservation, getRun, insertRun, markDispatchFailed, markDispatched } from "../db/queries/runs.js";
 import type { HuntRow } from "../db/schema.js";
-import { type GitHub, type RepoRef, httpStatus } from "../github/client.js";
+import { type GitHub, type RepoRef, githubMessage, httpStatus } from "../github/client.js";
 import { createComment, updateComment } from "../github/comments.js";
 import { compareSummary, pullRequestOf } from "../github/history.js";
 import { WorkflowProblem, cancelRun, dispatchWorkflow } from "../github/workflows.js";
@@ -175,9 +175,12 @@ export async function refreshComment(deps: HuntDeps, huntId: number): Promise<vo
     }
   } catch (error) {
     const status = httpStatus(error);
-    // Locked (403) or deleted (404/410) issues cannot show the hunt any more: stop it rather than spend CI unseen.
-    if (status !== 403 && status !== 404 && status !== 410 && status !== 422) throw error;
-    deps.log.warn({ huntId: hunt.id, issue: hunt.issueNumber, status, err: error }, "the hunt's issue cannot be written to; hunt failed");
+    const message = githubMessage(error);
+    // A locked (403 "…locked…") or deleted (404/410) issue cannot show the hunt any more: stop it rather than spend
+    // CI unseen. Anything else, rate limits included, is thrown: the next event or reconciler pass renders again.
+    const locked = status === 403 && /locked/i.test(message);
+    if (!locked && status !== 404 && status !== 410) throw error;
+    deps.log.warn({ huntId: hunt.id, issue: hunt.issueNumber, status, githubMessage: message }, "the hunt's issue cannot be written to; hunt failed");
     if (isActive(hunt)) {
       await updateHunt(deps.store.db, hunt.id, { state: "failed", notice: `The issue could not be written to (HTTP ${status}).` });
       await cancelRunsInFlight(deps, snapshot);

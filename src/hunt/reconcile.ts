@@ -2,12 +2,12 @@
 // runs past `timeout-minutes`, and repairs dispatches a crash interrupted. Runs at start-up, periodically, and on
 // `/locate status`.
 import type { Logger } from "pino";
-import { inArray } from "drizzle-orm";
+import { gt, inArray, or, sql } from "drizzle-orm";
 import type { Store } from "../db/client.js";
 import { pruneDeliveries } from "../db/queries/deliveries.js";
 import { ACTIVE_STATES, type HuntSnapshot, loadSnapshot } from "../db/queries/hunts.js";
 import { type RunObservation, applyRunObservation, markDispatchFailed, markInconclusive } from "../db/queries/runs.js";
-import { hunts } from "../db/schema.js";
+import { hunts, runs } from "../db/schema.js";
 import type { RunRow } from "../db/schema.js";
 import type { GitHub } from "../github/client.js";
 import { type RunInfo, findRunByToken, getRun } from "../github/workflows.js";
@@ -19,6 +19,9 @@ import { isInFlight } from "./snapshot.js";
 
 /** By default a dispatch still unconfirmed after two minutes was interrupted (its process died around the call). */
 export const DEFAULT_DISPATCH_GRACE_MS = 2 * 60_000;
+
+/** How far back the reconciler re-renders hunts that are no longer active. */
+const RECENT = sql`interval '2 hours'`;
 
 function observationOf(run: RunInfo): RunObservation {
   const status = runStatusOf(run.status);
@@ -81,10 +84,18 @@ export interface ReconcilerDeps {
 export async function reconcileAll(deps: ReconcilerDeps, now = new Date()): Promise<{ hunts: number; changed: number }> {
   const { db } = deps.store;
   await pruneDeliveries(db);
+  // Active hunts, and hunts that changed lately: a process that died between storing "found" (or a late verdict)
+  // and editing the comment leaves a stale comment that only a render can fix.
   const rows = await db
     .select({ id: hunts.id, installationId: hunts.installationId })
     .from(hunts)
-    .where(inArray(hunts.state, [...ACTIVE_STATES]));
+    .where(
+      or(
+        inArray(hunts.state, [...ACTIVE_STATES]),
+        gt(hunts.updatedAt, sql`now() - ${RECENT}`),
+        sql`exists (select 1 from ${runs} where ${runs.huntId} = ${hunts.id} and ${runs.updatedAt} > now() - ${RECENT})`,
+      ),
+    );
   let changed = 0;
   for (const { id, installationId } of rows) {
     try {

@@ -7,7 +7,7 @@ import { deliveries } from "../schema.js";
 const STALE_CLAIM = sql`interval '5 minutes'`;
 
 /**
- * Claims a delivery for this process: true when it is new, or when an earlier claim was abandoned by a crash.
+ * Claims a delivery for this process: true when it is new, or when an earlier claim was abandoned long ago.
  * False for a delivery that is handled already or being handled right now, by this replica or another.
  */
 export async function claimDelivery(db: Db, id: string, event: string): Promise<boolean> {
@@ -19,6 +19,22 @@ export async function claimDelivery(db: Db, id: string, event: string): Promise<
       set: { receivedAt: sql`now()` },
       setWhere: and(eq(deliveries.done, false), lt(deliveries.receivedAt, sql`now() - ${STALE_CLAIM}`)),
     })
+    .returning({ id: deliveries.id });
+  return rows.length > 0;
+}
+
+/** Whether a claimed delivery's effects are stored; false while it is (or was, before a crash) being handled. */
+export async function isDeliveryDone(db: Db, id: string): Promise<boolean> {
+  const [row] = await db.select({ done: deliveries.done }).from(deliveries).where(eq(deliveries.id, id));
+  return row?.done === true;
+}
+
+/** Takes over a claim whose handler did not finish in time (its process most likely died). */
+export async function takeOverDelivery(db: Db, id: string): Promise<boolean> {
+  const rows = await db
+    .update(deliveries)
+    .set({ receivedAt: sql`now()` })
+    .where(and(eq(deliveries.id, id), eq(deliveries.done, false)))
     .returning({ id: deliveries.id });
   return rows.length > 0;
 }
