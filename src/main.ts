@@ -72,7 +72,9 @@ export async function startLocate(env: Env, privateKey: string, log: Logger = cr
     await locateApp({ store, queue })(app, options);
     const authFor = async (installationId: number) => (await app.auth(installationId)) as GitHub;
     const dispatchGraceMs = (env.LOCATE_DISPATCH_GRACE_SECONDS ?? DEFAULT_DISPATCH_GRACE_MS / 1000) * 1000;
-    reconciler = startReconciler({ store, queue, log, authFor, dispatchGraceMs }, (env.LOCATE_RECONCILE_SECONDS ?? 60) * 1000);
+    const intervalMs = (env.LOCATE_RECONCILE_SECONDS ?? 60) * 1000;
+    // A run is polled only after a whole pass without news from GitHub: webhooks normally keep it current.
+    reconciler = startReconciler({ store, queue, log, authFor, dispatchGraceMs, quietMs: intervalMs }, intervalMs);
   });
   await server.start();
   return {

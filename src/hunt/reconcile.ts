@@ -35,17 +35,19 @@ function observationOf(run: RunInfo): RunObservation {
   };
 }
 
-async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow, now: Date, dispatchGraceMs: number): Promise<boolean> {
+async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow, now: Date, dispatchGraceMs: number, quietMs: number): Promise<boolean> {
   const { hunt } = snapshot;
   const repo = repoOf(hunt);
   const age = now.getTime() - row.createdAt.getTime();
   let run: RunInfo | null = null;
-  if (row.runId !== null) run = await getRun(deps.gh, repo, row.runId);
-  else if (row.token) run = await findRunByToken(deps.gh, repo, hunt.workflow, row.token, row.createdAt);
+  // A run whose webhooks keep arriving needs no polling: only runs quiet for a while cost a request.
+  const quiet = now.getTime() - row.updatedAt.getTime() >= quietMs;
+  if (quiet && row.runId !== null) run = await getRun(deps.gh, repo, row.runId);
+  else if (quiet && row.token) run = await findRunByToken(deps.gh, repo, hunt.workflow, row.token, row.createdAt);
   if (run) {
     const seen = observationOf(run);
     if (metrics.countRunObservation(row, seen, await applyRunObservation(deps.store.db, row, seen))) return true;
-  } else if (row.status === "dispatching" && age > dispatchGraceMs) {
+  } else if (quiet && row.status === "dispatching" && age > dispatchGraceMs) {
     // No run carries the token: the dispatch never reached GitHub. The version counts as untested again.
     await markDispatchFailed(deps.store.db, row.id, "dispatch was interrupted; the version can be run again");
     return true;
@@ -58,11 +60,20 @@ async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow,
   return false;
 }
 
-/** Polls every run of the hunt that is in flight; returns how many changed. Callers hold the hunt's lock. */
-export async function reconcileRuns(deps: HuntDeps, snapshot: HuntSnapshot, now = new Date(), dispatchGraceMs = DEFAULT_DISPATCH_GRACE_MS): Promise<number> {
+/**
+ * Polls the hunt's runs in flight that heard nothing for `quietMs` (all of them for `/locate status`, where quietMs
+ * is 0); returns how many changed. Callers hold the hunt's lock.
+ */
+export async function reconcileRuns(
+  deps: HuntDeps,
+  snapshot: HuntSnapshot,
+  now = new Date(),
+  dispatchGraceMs = DEFAULT_DISPATCH_GRACE_MS,
+  quietMs = 0,
+): Promise<number> {
   let changed = 0;
   for (const row of snapshot.runs) {
-    if (isInFlight(row) && (await reconcileRun(deps, snapshot, row, now, dispatchGraceMs))) changed++;
+    if (isInFlight(row) && (await reconcileRun(deps, snapshot, row, now, dispatchGraceMs, quietMs))) changed++;
   }
   return changed;
 }
@@ -75,6 +86,8 @@ export interface ReconcilerDeps {
   readonly authFor: (installationId: number) => Promise<GitHub>;
   /** How long a dispatch may stay unconfirmed before it counts as interrupted. */
   readonly dispatchGraceMs?: number;
+  /** Runs that heard from GitHub more recently than this are not polled (default: none are skipped). */
+  readonly quietMs?: number;
 }
 
 /**
@@ -104,7 +117,7 @@ export async function reconcileAll(deps: ReconcilerDeps, now = new Date()): Prom
       changed += await actOnHunt(huntDeps, id, async () => {
         const snapshot = await loadSnapshot(db, id);
         if (!snapshot) return 0;
-        const count = await reconcileRuns(huntDeps, snapshot, now, deps.dispatchGraceMs);
+        const count = await reconcileRuns(huntDeps, snapshot, now, deps.dispatchGraceMs, deps.quietMs);
         await advanceHunt(huntDeps, id);
         return count;
       });
