@@ -1,7 +1,5 @@
 // `npm run demo`: the sandbox GitHub and Locate (PGlite in a temp dir) in one process; a whole hunt driven from an issue, printed as it happens.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +13,7 @@ import type { Sandbox } from "./index.js";
 import { startSandbox } from "./index.js";
 import { prng, seedFrom } from "./prng.js";
 import { syntheticHistory } from "./synthetic.js";
+import { freePort } from "./ports.js";
 import { commentToTerminal } from "./terminal.js";
 import type { RequestLogEntry } from "./types.js";
 
@@ -168,16 +167,6 @@ function incomparable(graph: Graph, index: number, range: ReadonlyArray<{ name: 
 }
 
 /** Probot's Server cannot listen on port 0, so the demo asks the OS for a free port first. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done, fail) => {
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => done());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 function elapsed(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;

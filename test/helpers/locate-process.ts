@@ -1,10 +1,11 @@
 // Runs the real Locate server as a child process, started exactly as production starts it, for end-to-end and crash tests.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { onTestFailed, onTestFinished } from "vitest";
+import { freePort } from "../../src/sandbox/ports.js";
+
+export { freePort };
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -47,17 +48,6 @@ export interface ProcessExit {
 }
 
 /** A port that was free a moment ago on 127.0.0.1; Probot's Server cannot listen on port 0, so the test picks one. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /**
  * Ties the process to the running test: its output is printed if the test fails, and it is stopped (SIGTERM) when
  * the test ends, unless the test already stopped or killed it. Call it inside a test, not in a beforeAll hook.

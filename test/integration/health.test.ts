@@ -7,7 +7,6 @@
  */
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -15,6 +14,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadEnv } from "../../src/config/env.js";
 import { type RunningLocate, startLocate } from "../../src/main.js";
+import { freePort } from "../../src/sandbox/ports.js";
 
 const WEBHOOK_SECRET = "health-test-secret";
 const WEBHOOK_PATH = "/api/github/webhooks";
@@ -149,14 +149,3 @@ describe("server on a Postgres server", () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
-}

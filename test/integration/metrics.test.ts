@@ -1,7 +1,6 @@
 // Metrics of a real hunt: a small hunt through probot.receive() against the nock GitHub, then `/metrics` read from the
 // module and over HTTP from the server startLocate() runs.
 import { generateKeyPairSync, randomUUID } from "node:crypto";
-import net from "node:net";
 import { sql } from "drizzle-orm";
 import pino from "pino";
 import { Probot } from "probot";
@@ -20,6 +19,7 @@ import { type TestApp, createTestApp, openTestStore } from "../helpers/app.js";
 import { HuntDriver } from "../helpers/hunt-driver.js";
 import { NockGitHub } from "../helpers/nock-github.js";
 import { BOT_LOGIN, INSTALLATION_ID, issueCommentCreated, issueCommentEdited, workflowRun } from "../helpers/payloads.js";
+import { freePort } from "../../src/sandbox/ports.js";
 
 let store: Store;
 let app: TestApp;
@@ -231,14 +231,3 @@ describe("GET /metrics on the running server", () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
-}
