@@ -31,8 +31,20 @@ export interface HuntDeps {
  * Every entry point goes through here, so each event is applied alone and the comment follows the state.
  */
 export async function actOnHunt<T>(deps: HuntDeps, huntId: number, fn: () => Promise<T>): Promise<T> {
-  const result = await deps.queue.run(huntId, () => withLogContext({ huntId }, fn));
-  await deps.queue.render(huntId, () => withLogContext({ huntId }, () => refreshComment(deps, huntId)));
+  let rendered = false;
+  const result = await deps.queue.run(huntId, () =>
+    withLogContext({ huntId }, async () => {
+      const value = await fn();
+      // Nothing waits behind this event: render now, under the lock already held, instead of queueing a render
+      // that takes the lock again. When events are waiting, one coalesced render after them does for all.
+      if (deps.queue.waiting(huntId) === 0) {
+        await refreshComment(deps, huntId);
+        rendered = true;
+      }
+      return value;
+    }),
+  );
+  if (!rendered) await deps.queue.render(huntId, () => withLogContext({ huntId }, () => refreshComment(deps, huntId)));
   return result;
 }
 
