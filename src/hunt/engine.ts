@@ -2,7 +2,7 @@
 // the side effects (dispatches, the comment) from committed state, so a crash between steps loses nothing.
 import type { Logger } from "pino";
 import type { Store } from "../db/client.js";
-import { type HuntSnapshot, findChildHunt, getHunt, insertHunt, loadSnapshot, recordEvent, updateHunt } from "../db/queries/hunts.js";
+import { type HuntSnapshot, findChildHunt, getHunt, loadSnapshot, recordEvent, updateHunt } from "../db/queries/hunts.js";
 import { type RunObservation, applyRunObservation, getRun, insertRun, markDispatchFailed, markDispatched } from "../db/queries/runs.js";
 import type { HuntRow } from "../db/schema.js";
 import { type GitHub, type RepoRef, githubMessage, httpStatus } from "../github/client.js";
@@ -223,5 +223,3 @@ export async function recordRunObservation(deps: HuntDeps, runRowId: number, see
   if (!row) return false;
   return metrics.countRunObservation(row, seen, await applyRunObservation(deps.store.db, row, seen));
 }
-
-export { insertHunt };

@@ -1,6 +1,7 @@
 // A Probot instance running Locate on an in-memory PGlite store, for integration tests through probot.receive().
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import pino from "pino";
 import { Probot } from "probot";
 import { createOctokitClass } from "../../src/github/octokit.js";
@@ -46,5 +47,37 @@ export async function createTestApp(options: { store?: Store } = {}): Promise<Te
       await probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);
     },
     close: () => (options.store ? Promise.resolve() : store.close()),
+  };
+}
+
+/** The app of the running test and the store it shares with the rest of its file. */
+export interface TestAppContext {
+  readonly app: TestApp;
+  readonly store: Store;
+}
+
+/**
+ * Registers a test file's hooks: one PGlite store for the whole file (starting one costs seconds), emptied and
+ * given a fresh app before each test.
+ */
+export function useTestApp(): TestAppContext {
+  let store: Store | undefined;
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    store = await openTestStore();
+  });
+  afterAll(() => store?.close());
+  beforeEach(async () => {
+    app = await createTestApp({ store });
+  });
+  return {
+    get app() {
+      if (!app) throw new Error("useTestApp: no app outside a test");
+      return app;
+    },
+    get store() {
+      if (!store) throw new Error("useTestApp: no store outside a test");
+      return store;
+    },
   };
 }

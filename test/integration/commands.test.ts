@@ -1,31 +1,20 @@
 // Every command's effect on a hunt (§2), through probot.receive() against the nock GitHub.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Store } from "../../src/db/client.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/commands/registry.js";
 import { parseResultMarker } from "../../src/render/markers.js";
-import { type TestApp, createTestApp, openTestStore } from "../helpers/app.js";
+import { useTestApp } from "../helpers/app.js";
 import { HuntDriver, suggestedPicks } from "../helpers/hunt-driver.js";
 import { NockGitHub } from "../helpers/nock-github.js";
 import { issueCommentEdited, issuesOpened, workflowRun } from "../helpers/payloads.js";
 
-let store: Store;
-let app: TestApp;
+const ctx = useTestApp();
 let gh: NockGitHub;
 let hunt: HuntDriver;
 
-beforeAll(async () => {
-  store = await openTestStore();
-});
-afterAll(() => store.close());
-
 function setUp(options: { tags?: number; firstBad?: number } = {}) {
   gh = new NockGitHub({ tags: options.tags ?? 20, firstBad: options.firstBad ?? 11, roles: { alice: "write", rita: "read" } });
-  hunt = new HuntDriver(app, gh);
+  hunt = new HuntDriver(ctx.app, gh);
 }
-
-beforeEach(async () => {
-  app = await createTestApp({ store });
-});
 
 afterEach(async () => {
   const unmatched = gh.unmatched;
@@ -175,14 +164,14 @@ describe("where commands come from", () => {
     setUp();
     await hunt.comment("alice", "/locate v1.0.0..v1.19.0");
     const replies = gh.replies().length;
-    await app.receive("issue_comment.edited", issueCommentEdited({ body: "/locate v1.0.0..v1.19.0\n/locate bad v1.12.0", from: "/locate v1.0.0..v1.19.0", login: "alice" }));
+    await ctx.app.receive("issue_comment.edited", issueCommentEdited({ body: "/locate v1.0.0..v1.19.0\n/locate bad v1.12.0", from: "/locate v1.0.0..v1.19.0", login: "alice" }));
     expect(gh.replies().length).toBe(replies);
     expect(gh.huntComment().body).toMatch(/v1\.12\.0.*❌/);
   });
 
   it("starts a hunt from the body of a new issue", async () => {
     setUp();
-    await app.receive("issues.opened", issuesOpened({ body: "It broke.\n\n/locate v1.0.0..v1.19.0\n\n```\n/locate cancel\n```" }));
+    await ctx.app.receive("issues.opened", issuesOpened({ body: "It broke.\n\n/locate v1.0.0..v1.19.0\n\n```\n/locate cancel\n```" }));
     expect(gh.huntComment().body).toContain("<!-- locate:state:searching -->");
     expect(gh.reactions.some((r) => r.includes("/issues/8/reactions"))).toBe(true);
   });
@@ -198,8 +187,8 @@ describe("where commands come from", () => {
     setUp();
     await hunt.comment("alice", "/locate v1.0.0..v1.19.0");
     const before = gh.requests.length;
-    await app.receive("workflow_run", workflowRun("completed", { id: 123, status: "completed", conclusion: "success", displayTitle: "CI on main" }));
-    await app.receive("workflow_run", workflowRun("completed", { id: 124, status: "completed", conclusion: "success", displayTitle: "locate v1.1.0 [loc-1-000000000000]" }));
+    await ctx.app.receive("workflow_run", workflowRun("completed", { id: 123, status: "completed", conclusion: "success", displayTitle: "CI on main" }));
+    await ctx.app.receive("workflow_run", workflowRun("completed", { id: 124, status: "completed", conclusion: "success", displayTitle: "locate v1.1.0 [loc-1-000000000000]" }));
     expect(gh.requests.length).toBe(before);
   });
 });

@@ -1,34 +1,23 @@
 // `.github/locate.yml` (§6) through probot.receive(): what a valid, empty, missing or broken file does to a start command.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Store } from "../../src/db/client.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { findLatestHunt } from "../../src/db/queries/hunts.js";
 import { INTERNAL_ERROR_REPLY } from "../../src/hunt/replies.js";
-import { type TestApp, createTestApp, openTestStore } from "../helpers/app.js";
+import { useTestApp } from "../helpers/app.js";
 import { type ConfigFile, type ConfigServer, contentsPath, serveRepoConfig } from "../helpers/nock-config.js";
 import { NockGitHub } from "../helpers/nock-github.js";
 import { REPO, issueCommentCreated } from "../helpers/payloads.js";
 
 const ISSUE = 7;
 
-let store: Store;
-let app: TestApp;
+const ctx = useTestApp();
 let gh: NockGitHub | undefined;
 let config: ConfigServer;
-
-beforeAll(async () => {
-  store = await openTestStore();
-});
-afterAll(() => store.close());
-
-beforeEach(async () => {
-  app = await createTestApp({ store });
-});
 
 afterEach(async () => {
   const unmatched = gh?.unmatched ?? [];
   gh?.close();
   gh = undefined;
-  await app.close();
+  await ctx.app.close();
   expect(unmatched).toEqual([]);
 });
 
@@ -40,11 +29,11 @@ function github(files: { repo: ConfigFile; org?: ConfigFile }, role = "write"): 
 }
 
 async function command(body: string) {
-  await app.receive("issue_comment.created", issueCommentCreated({ body, issueNumber: ISSUE }));
+  await ctx.app.receive("issue_comment.created", issueCommentCreated({ body, issueNumber: ISSUE }));
 }
 
 function hunt() {
-  return findLatestHunt(store.db, REPO.id, ISSUE);
+  return findLatestHunt(ctx.store.db, REPO.id, ISSUE);
 }
 
 function dispatchUrls(github: NockGitHub): string[] {

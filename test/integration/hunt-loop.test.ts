@@ -1,39 +1,28 @@
 // The whole hunt loop through probot.receive(): start, ticks, verdicts, found — against a nock GitHub with no network.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Store } from "../../src/db/client.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { encodeMarkerName } from "../../src/render/escape.js";
 import { parseResultMarker } from "../../src/render/markers.js";
-import { type TestApp, createTestApp, openTestStore } from "../helpers/app.js";
+import { useTestApp } from "../helpers/app.js";
 import { NockGitHub } from "../helpers/nock-github.js";
 import { HuntDriver, huntState, suggestedPicks, tick } from "../helpers/hunt-driver.js";
 import { BOT_LOGIN, issueCommentCreated, issueCommentEdited, workflowRun } from "../helpers/payloads.js";
 
-let store: Store;
-let app: TestApp;
+const ctx = useTestApp();
 let gh: NockGitHub;
-
-beforeAll(async () => {
-  store = await openTestStore();
-});
-afterAll(() => store.close());
-
-beforeEach(async () => {
-  app = await createTestApp({ store });
-});
 
 afterEach(async () => {
   const unmatched = gh?.unmatched ?? [];
   gh?.close();
-  await app.close();
+  await ctx.app.close();
   expect(unmatched).toEqual([]);
 });
 
 async function tickAsUser(login: string, markers: readonly string[]) {
-  await new HuntDriver(app, gh).tick(login, markers);
+  await new HuntDriver(ctx.app, gh).tick(login, markers);
 }
 
 async function reportRuns(reported: Set<number>) {
-  const driver = new HuntDriver(app, gh);
+  const driver = new HuntDriver(ctx.app, gh);
   for (const id of reported) driver.reported.add(id);
   await driver.reportRuns();
   for (const id of driver.reported) reported.add(id);
@@ -44,7 +33,7 @@ const state = huntState;
 describe("a full hunt", () => {
   it("finds the first bad tag of 40 by ticking the suggested picks", async () => {
     gh = new NockGitHub({ tags: 40, firstBad: 23, roles: { alice: "write" } });
-    await app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.39.0" }));
+    await ctx.app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.39.0" }));
     expect(gh.reactions).toHaveLength(1);
     expect(state(gh.huntComment().body)).toBe("searching");
 
@@ -78,7 +67,7 @@ describe("a full hunt", () => {
 
   it("runs to the answer on auto-pilot once the item is ticked", async () => {
     gh = new NockGitHub({ tags: 33, firstBad: 5, roles: { alice: "admin" } });
-    await app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.32.0 parallel=2" }));
+    await ctx.app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.32.0 parallel=2" }));
     await tickAsUser("alice", ["locate:auto"]);
     const reported = new Set<number>();
     for (let i = 0; i < 20 && gh.dispatches.length > reported.size; i++) await reportRuns(reported);
@@ -95,7 +84,7 @@ describe("a full hunt", () => {
 
   it("names bad at once when no version lies between the ends", async () => {
     gh = new NockGitHub({ tags: 5, firstBad: 3, roles: { alice: "write" } });
-    await app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.2.0..v1.3.0" }));
+    await ctx.app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.2.0..v1.3.0" }));
     const body = gh.huntComment().body;
     expect(state(body)).toBe("found");
     expect(parseResultMarker(body)).toMatchObject({ firstBad: "v1.3.0", lastGood: "v1.2.0" });
@@ -106,15 +95,15 @@ describe("a full hunt", () => {
 describe("dispatch without run details (older GitHub Enterprise Server)", () => {
   it("retries without return_run_details and correlates the run by its display title", async () => {
     gh = new NockGitHub({ tags: 12, firstBad: 7, roles: { alice: "write" }, dispatchMode: "legacy" });
-    await app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.11.0 verify=false" }));
+    await ctx.app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.11.0 verify=false" }));
     await tickAsUser("alice", [`locate:tag:${encodeMarkerName("v1.5.0")}`]);
     expect(gh.requests.filter((r) => r.endsWith("/dispatches"))).toHaveLength(2);
     expect(gh.dispatches).toHaveLength(1);
     const [d] = gh.dispatches;
     const displayTitle = `locate v1.5.0 [${d!.inputs.locate_id}]`;
-    await app.receive("workflow_run", workflowRun("in_progress", { id: d!.runId, status: "in_progress", displayTitle }));
+    await ctx.app.receive("workflow_run", workflowRun("in_progress", { id: d!.runId, status: "in_progress", displayTitle }));
     expect(gh.huntComment().body).toContain(`/actions/runs/${d!.runId}`);
-    await app.receive("workflow_run", workflowRun("completed", { id: d!.runId, status: "completed", conclusion: "success", displayTitle }));
+    await ctx.app.receive("workflow_run", workflowRun("completed", { id: d!.runId, status: "completed", conclusion: "success", displayTitle }));
     expect(gh.huntComment().body).toMatch(/v1\.5\.0.*✅/);
 
     // The server is now known to reject the field: the next dispatch costs one request.
@@ -126,7 +115,7 @@ describe("dispatch without run details (older GitHub Enterprise Server)", () => 
 describe("who may act", () => {
   it("answers a sender without write access politely and starts nothing", async () => {
     gh = new NockGitHub({ tags: 10, firstBad: 4, roles: { bob: "read" } });
-    await app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.9.0", login: "bob" }));
+    await ctx.app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.9.0", login: "bob" }));
     expect(gh.replies()).toHaveLength(1);
     expect(gh.replies()[0]).toMatch(/only people with \*\*write\*\* access/);
     expect(gh.requests.some((r) => r.includes("/tags"))).toBe(false);
@@ -135,7 +124,7 @@ describe("who may act", () => {
 
   it("takes a tick by a reader back out of the comment without dispatching", async () => {
     gh = new NockGitHub({ tags: 10, firstBad: 4, roles: { alice: "write", bob: "read" } });
-    await app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.9.0" }));
+    await ctx.app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.9.0" }));
     const before = gh.huntComment().body;
     await tickAsUser("bob", suggestedPicks(before));
     expect(gh.dispatches).toHaveLength(0);
@@ -145,12 +134,12 @@ describe("who may act", () => {
 
   it("ignores edits made by bots, Locate's own included", async () => {
     gh = new NockGitHub({ tags: 10, firstBad: 4, roles: { alice: "write" } });
-    await app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.9.0" }));
+    await ctx.app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.9.0" }));
     const requests = gh.requests.length;
     const comment = gh.huntComment();
     const ticked = tick(comment.body, suggestedPicks(comment.body));
-    await app.receive("issue_comment.edited", issueCommentEdited({ body: ticked, from: comment.body, login: BOT_LOGIN, senderType: "Bot", commentId: comment.id, author: BOT_LOGIN }));
-    await app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.9.0", login: "some-ci[bot]", senderType: "Bot" }));
+    await ctx.app.receive("issue_comment.edited", issueCommentEdited({ body: ticked, from: comment.body, login: BOT_LOGIN, senderType: "Bot", commentId: comment.id, author: BOT_LOGIN }));
+    await ctx.app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.9.0", login: "some-ci[bot]", senderType: "Bot" }));
     expect(gh.requests.length).toBe(requests);
     expect(gh.dispatches).toHaveLength(0);
   });
@@ -159,7 +148,7 @@ describe("who may act", () => {
 describe("ranges that cannot be searched", () => {
   it("suggests the closest names for an unknown tag", async () => {
     gh = new NockGitHub({ tags: 10, firstBad: 4, roles: { alice: "write" } });
-    await app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.9.1" }));
+    await ctx.app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.0.0..v1.9.1" }));
     expect(gh.replies()).toHaveLength(1);
     expect(gh.replies()[0]).toContain("v1.9.1");
     expect(gh.replies()[0]).toContain("v1.9.0");
@@ -168,7 +157,7 @@ describe("ranges that cannot be searched", () => {
 
   it("offers the swap for a reversed range", async () => {
     gh = new NockGitHub({ tags: 10, firstBad: 4, roles: { alice: "write" } });
-    await app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.8.0..v1.2.0" }));
+    await ctx.app.receive("issue_comment.created", issueCommentCreated({ body: "/locate v1.8.0..v1.2.0" }));
     expect(gh.replies()).toHaveLength(1);
     expect(gh.replies()[0]).toContain("v1.2.0..v1.8.0");
     expect(() => gh.huntComment()).toThrow();

@@ -1,25 +1,16 @@
 // Verdicts you can trust (§5): endpoint checks, contradictions, repeats and flaky versions, confirmation, and the
 // commit-level drill-down, through probot.receive() against the nock GitHub.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Store } from "../../src/db/client.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { encodeMarkerName } from "../../src/render/escape.js";
 import { parseResultMarker } from "../../src/render/markers.js";
-import { type TestApp, createTestApp, openTestStore } from "../helpers/app.js";
+import { useTestApp } from "../helpers/app.js";
 import { HuntDriver } from "../helpers/hunt-driver.js";
 import { NockGitHub } from "../helpers/nock-github.js";
 
-let store: Store;
-let app: TestApp;
+const ctx = useTestApp();
 let gh: NockGitHub;
 let hunt: HuntDriver;
 
-beforeAll(async () => {
-  store = await openTestStore();
-});
-afterAll(() => store.close());
-beforeEach(async () => {
-  app = await createTestApp({ store });
-});
 afterEach(() => {
   const unmatched = gh.unmatched;
   gh.close();
@@ -28,7 +19,7 @@ afterEach(() => {
 
 function setUp(tags: number, firstBad: number) {
   gh = new NockGitHub({ tags, firstBad, roles: { alice: "write" } });
-  hunt = new HuntDriver(app, gh);
+  hunt = new HuntDriver(ctx.app, gh);
 }
 
 const body = () => gh.huntComment().body;
