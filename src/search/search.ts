@@ -63,7 +63,8 @@ export function analyzeSearch(input: SearchInput, options: SearchOptions): Searc
   const pendingSet = new Set(input.pending);
   let outcome: SearchOutcome = "searching";
   if (answer.probability >= confidence) outcome = answer.outcome;
-  else if (informative.length === 0 && pendingSet.size === 0) outcome = "stuck";
+  // Nothing left to run can tell the possibilities apart: give the best one with the probability it has.
+  else if (informative.length === 0 && pendingSet.size === 0) outcome = answer.outcome === "found" ? "stuck" : answer.outcome;
   const done = outcome !== "searching";
 
   // The plausible range: hypotheses between the `doubt` and 1 − `doubt` quantiles.
@@ -71,8 +72,10 @@ export function analyzeSearch(input: SearchInput, options: SearchOptions): Searc
   while (low < size && (cdf[low] as number) < doubt) low++;
   let high = low;
   while (high < size && (cdf[high] as number) < 1 - doubt) high++;
-  const lastGood = done && answer.first >= 1 && answer.first <= size - 1 ? answer.first - 1 : Math.max(0, Math.min(low, size - 1) - 1);
-  const firstBad = done && answer.first >= 1 && answer.first <= size - 1 ? answer.first : Math.max(lastGood + 1, Math.min(high, size - 1));
+  // Once found, the answer's block: the last good below it, and its highest version (the lowest one surely bad).
+  const named = done && answer.positions.length > 0;
+  const lastGood = named ? (answer.positions[0] as number) - 1 : Math.max(0, Math.min(low, size - 1) - 1);
+  const firstBad = named ? (answer.positions[answer.positions.length - 1] as number) : Math.max(lastGood + 1, Math.min(high, size - 1));
 
   const untested: number[] = [];
   const inFlight: number[] = [];
@@ -237,6 +240,8 @@ function runInformation(bad: number, rates: FlakeRates): number {
  */
 function pickRuns(informative: readonly number[], cdf: Float64Array, count: number, quotas: Map<number, number>): number[] {
   if (count <= 0) return [];
+  // Below this chance of being on the other side a pick only confirms; bisection's own quantiles stay above it.
+  const settled = Math.min(0.1, 1 / (2 * (count + 1)));
   const left = new Map(quotas);
   let open = informative.filter((position) => (left.get(position) ?? 0) > 0);
   const chosen: number[] = [];
@@ -247,10 +252,13 @@ function pickRuns(informative: readonly number[], cdf: Float64Array, count: numb
     const remaining = (left.get(position) ?? 1) - 1;
     left.set(position, remaining);
     if (remaining > 0) continue;
-    // Its full quota settles this position's side, and with it every position further out on that side: a pass
-    // at p rules out a first bad at or below p, which is all a run below p could rule out.
-    const bad = (cdf[position] as number) >= 0.5;
-    open = open.filter((other) => other !== position && ((cdf[other] as number) >= 0.5 !== bad || (bad ? other < position : other > position)));
+    open.splice(index, 1);
+    // A position already all but certain of its side, given its full quota, settles every position further out on
+    // that side too: a pass at p rules out a first bad at or below p, which is all a run below p could rule out.
+    // (A splitting pick, as bisection's, is not "all but certain": its outcome says nothing about those further out.)
+    const bad = cdf[position] as number;
+    if (bad > settled && bad < 1 - settled) continue;
+    open = open.filter((other) => (bad < 0.5 ? other > position : other < position));
   }
   return chosen.sort((a, b) => a - b);
 }

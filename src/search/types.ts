@@ -64,7 +64,7 @@ export interface FlakeRates {
  * Where the search stands. `found`: one version (or a block of versions only skipped ones separate) holds
  * `probability` ≥ confidence. `older-than-good` / `bad-passes`: an end outcome reached confidence, so the range
  * cannot hold the answer. `stuck`: no run can tell the remaining possibilities apart (only skipped versions are
- * left between them); the best answer is given with the probability it has.
+ * left between them); the best answer is given with the probability it has (an end outcome is given as such).
  */
 export type SearchOutcome = "searching" | "found" | "older-than-good" | "bad-passes" | "stuck";
 
