@@ -21,7 +21,7 @@ import { compareSummary, pullRequestOf } from "../github/history.js";
 import { WorkflowProblem, cancelRun, dispatchWorkflow } from "../github/workflows.js";
 import { withLogContext } from "../observability/logging.js";
 import { metrics } from "../observability/metrics.js";
-import { type HuntView, renderHuntComment } from "../render/index.js";
+import { type HuntView, percent, renderHuntComment } from "../render/index.js";
 import type { SearchView } from "../search/types.js";
 import type { HuntQueue } from "./queue.js";
 import { type DispatchPlan, type DispatchRequest, planDispatch, readyToDeclare } from "./decide.js";
@@ -95,16 +95,11 @@ export async function advanceHunt(deps: HuntDeps, huntId: number, options: Dispa
   }
 }
 
-function percentText(probability: number): string {
-  const percent = probability * 100;
-  return `${percent >= 99.95 ? percent.toFixed(2) : percent.toFixed(percent >= 10 ? 0 : 1)} %`;
-}
-
 function bestAnswerSoFar(snapshot: HuntSnapshot, search: SearchView): string {
   const position = search.possibleFirstBad[0];
   const name = position === undefined ? null : (snapshot.versions[position]?.names[0] ?? null);
   if (name === null) return "";
-  return `The most likely first bad version so far is ${name} (${percentText(search.probability)}).`;
+  return `The most likely first bad version so far is ${name} (${percent(search.probability)}).`;
 }
 
 /**
@@ -115,7 +110,7 @@ async function failOnEnd(deps: HuntDeps, snapshot: HuntSnapshot, search: SearchV
   const { hunt, versions } = snapshot;
   const end = search.outcome === "older-than-good" ? "good" : "bad";
   const name = (end === "good" ? versions[0] : versions[versions.length - 1])?.names[0] ?? "?";
-  const sure = percentText(end === "good" ? search.olderThanGood : search.badPasses);
+  const sure = percent(end === "good" ? search.olderThanGood : search.badPasses);
   const notice =
     end === "good"
       ? `The good end ${name} fails too (${sure} sure, from the runs of the versions near it), so the regression is older than this range, or the reproduction fails everywhere. Start again from an older good tag.`
@@ -194,7 +189,7 @@ async function declareFound(deps: HuntDeps, snapshot: HuntSnapshot, search: Sear
   // `stuck`: only versions that never gave a verdict separate the possibilities; the answer says how sure it is.
   const notice =
     search.outcome === "stuck"
-      ? `No run can make this surer: the versions that could tell the possibilities apart gave no verdict. The answer is ${percentText(search.probability)} likely; \`/locate retry <tag>\` or a verdict by hand can settle it.`
+      ? `No run can make this surer: the versions that could tell the possibilities apart gave no verdict. The answer is ${percent(search.probability)} likely; \`/locate retry <tag>\` or a verdict by hand can settle it.`
       : null;
   await updateHunt(deps.store.db, hunt.id, {
     state: "found",

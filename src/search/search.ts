@@ -40,7 +40,8 @@ export function analyzeSearch(input: SearchInput, options: SearchOptions): Searc
   for (const position of input.pending) {
     if (!Number.isInteger(position) || position < 0 || position >= size) throw new RangeError(`pending position ${position} is outside 0..${size - 1}`);
   }
-  const endWeight = options.endWeight ?? DEFAULT_END_WEIGHT;
+  // With no version between the ends there is nothing to weigh: the range itself names bad (§5).
+  const endWeight = size === 2 ? 0 : (options.endWeight ?? DEFAULT_END_WEIGHT);
 
   const evidence = collectEvidence(size, input.observations);
   const { rates, posterior, cdf } = options.fixedRates
@@ -60,11 +61,18 @@ export function analyzeSearch(input: SearchInput, options: SearchOptions): Searc
   }
 
   const answer = bestBlock(evidence, posterior);
+  const olderThanGood = posterior[0] as number;
+  const badPasses = posterior[size] as number;
   const pendingSet = new Set(input.pending);
   let outcome: SearchOutcome = "searching";
-  if (answer.probability >= confidence) outcome = answer.outcome;
-  // Nothing left to run can tell the possibilities apart: give the best one with the probability it has.
-  else if (informative.length === 0 && pendingSet.size === 0) outcome = answer.outcome === "found" ? "stuck" : answer.outcome;
+  if (olderThanGood >= confidence) outcome = "older-than-good";
+  else if (badPasses >= confidence) outcome = "bad-passes";
+  else if (answer.probability >= confidence) outcome = "found";
+  else if (informative.length === 0 && pendingSet.size === 0) {
+    // Nothing left to run can tell the possibilities apart: give the most probable one with the probability it has.
+    const best = Math.max(answer.probability, olderThanGood, badPasses);
+    outcome = best === answer.probability ? "stuck" : best === olderThanGood ? "older-than-good" : "bad-passes";
+  }
   const done = outcome !== "searching";
 
   // The plausible range: hypotheses between the `doubt` and 1 − `doubt` quantiles.
@@ -73,7 +81,7 @@ export function analyzeSearch(input: SearchInput, options: SearchOptions): Searc
   let high = low;
   while (high < size && (cdf[high] as number) < 1 - doubt) high++;
   // Once found, the answer's block: the last good below it, and its highest version (the lowest one surely bad).
-  const named = done && answer.positions.length > 0;
+  const named = outcome === "found" || outcome === "stuck";
   const lastGood = named ? (answer.positions[0] as number) - 1 : Math.max(0, Math.min(low, size - 1) - 1);
   const firstBad = named ? (answer.positions[answer.positions.length - 1] as number) : Math.max(lastGood + 1, Math.min(high, size - 1));
 
@@ -85,8 +93,8 @@ export function analyzeSearch(input: SearchInput, options: SearchOptions): Searc
   }
 
   const freeSlots = Math.max(0, k - input.pending.length);
-  const quotas = runQuotas(informative, cdf, rates, confidence, input.pending, k);
-  let picks = done ? [] : pickRuns(informative, cdf, freeSlots, quotas);
+  const quotas = runQuotas(informative, cdf, rates, confidence, input.pending);
+  let picks = done ? [] : pickRuns(informative, cdf, freeSlots, quotas, rates);
   // Every position settled on its own side yet the answer short of confidence (rare, near the ends): one more run
   // where the probability splits best.
   if (!done && picks.length === 0 && freeSlots > 0 && input.pending.length === 0 && informative.length > 0) {
@@ -94,10 +102,11 @@ export function analyzeSearch(input: SearchInput, options: SearchOptions): Searc
   }
   const shownCount = Math.max(0, Math.floor(options.candidates));
   const unpicked = new Map(untested.filter((p) => isInformative[p] === 1 && !picks.includes(p)).map((p) => [p, 1]));
-  const spread = done ? [] : pickRuns([...unpicked.keys()], cdf, shownCount, unpicked);
-  const candidates = [...new Set([...picks, ...spread])].sort((a, b) => a - b).slice(0, Math.max(shownCount, new Set(picks).size));
+  const distinctPicks = [...new Set(picks)];
+  const spread = done ? [] : pickRuns([...unpicked.keys()], cdf, shownCount - distinctPicks.length, unpicked, { falseFailure: 0, falsePass: 0 });
+  const candidates = [...distinctPicks, ...spread].sort((a, b) => a - b);
 
-  const representative = answer.best;
+  const representative = outcome === "older-than-good" ? 0 : outcome === "bad-passes" ? size : answer.best;
   const contradictions: number[] = [];
   let disagreeing = 0;
   let ciRuns = 0;
@@ -123,8 +132,8 @@ export function analyzeSearch(input: SearchInput, options: SearchOptions): Searc
     outcome,
     possibleFirstBad: answer.positions,
     probability: answer.probability,
-    olderThanGood: posterior[0] as number,
-    badPasses: posterior[size] as number,
+    olderThanGood,
+    badPasses,
     contradictions,
     flake: { ...rates, disagreeing, runs: ciRuns },
     evidence: expectedErrors(evidence, cdf),
@@ -138,45 +147,40 @@ function fixed(evidence: Evidence, rates: FlakeRates, endWeight: number) {
 }
 
 interface Block {
-  /** Lowest and highest hypothesis of the block, and the most likely one in it. */
-  readonly first: number;
+  /** The most likely hypothesis in the block. */
   readonly best: number;
   readonly probability: number;
-  readonly outcome: "found" | "older-than-good" | "bad-passes";
-  /** The versions that may be the first bad one (empty for an end outcome). */
+  /** The versions that may be the first bad one, ascending. */
   readonly positions: readonly number[];
 }
 
 /**
- * The most probable answer. Hypotheses j and j + 1 differ only in position j, so when position j is skipped (no
- * run of it tells anything) they cannot be told apart and are weighed together, as git bisect's skip does. The
- * ends are never merged with a version: "older than good" stays an outcome of its own.
+ * The most probable first bad version. Hypotheses j and j + 1 differ only in position j, so when position j is
+ * skipped (no run of it tells anything) they cannot be told apart and are weighed together, as git bisect's skip
+ * does. The two end outcomes are not versions and are weighed on their own by the caller.
  */
 function bestBlock(evidence: Evidence, posterior: Float64Array): Block {
   const size = evidence.size;
-  let best: Block | undefined;
-  let start = 0;
+  let best: Block = { best: 1, probability: -1, positions: [1] };
+  let start = 1;
   let mass = 0;
-  let peak = 0;
-  for (let j = 0; j <= size; j++) {
+  let peak = 1;
+  for (let j = 1; j <= size - 1; j++) {
     mass += posterior[j] as number;
     if ((posterior[j] as number) > (posterior[peak] as number)) peak = j;
-    const joinsNext = j >= 1 && j < size - 1 && evidence.skipped[j] === 1;
-    if (joinsNext) continue;
-    if (best === undefined || mass > best.probability) best = block(start, j, peak, mass, size);
+    if (j < size - 1 && evidence.skipped[j] === 1) continue;
+    if (mass > best.probability) best = { best: peak, probability: mass, positions: range(start, j) };
     start = j + 1;
     peak = j + 1;
     mass = 0;
   }
-  return best as Block;
+  return best;
 }
 
-function block(first: number, last: number, best: number, probability: number, size: number): Block {
-  if (first === 0) return { first, best, probability, outcome: "older-than-good", positions: [] };
-  if (first === size) return { first, best, probability, outcome: "bad-passes", positions: [] };
-  const positions: number[] = [];
-  for (let j = first; j <= last; j++) positions.push(j);
-  return { first, best, probability, outcome: "found", positions };
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let j = from; j <= to; j++) out.push(j);
+  return out;
 }
 
 /**
@@ -190,21 +194,12 @@ function runQuotas(
   rates: FlakeRates,
   confidence: number,
   pending: readonly number[],
-  k: number,
 ): Map<number, number> {
   const inFlight = new Map<number, number>();
   for (const position of pending) inFlight.set(position, (inFlight.get(position) ?? 0) + 1);
   const target = Math.log((1 + confidence) / (1 - confidence));
-  // A run that would tell much less than the most telling one is not worth a slot (it only hedges); noise-free the
-  // quantiles of k <= 10 picks all clear this bar, so the picks stay bisection's.
-  const information = informative.map((position) => runInformation(cdf[position] as number, rates));
-  const worthIt = Math.max(0, ...information) * Math.min(MIN_INFORMATION_SHARE, 0.95 * binaryEntropy(1 / (k + 1)));
   const quotas = new Map<number, number>();
-  for (const [index, position] of informative.entries()) {
-    if ((information[index] as number) < worthIt) {
-      quotas.set(position, 0);
-      continue;
-    }
+  for (const position of informative) {
     const bad = cdf[position] as number;
     const likelyBad = bad >= 0.5;
     const odds = Math.log(likelyBad ? bad / (1 - bad) : (1 - bad) / bad);
@@ -217,10 +212,11 @@ function runQuotas(
 }
 
 /**
- * Share of the most telling run's information below which a run is not worth dispatching; lowered for large k so
- * that bisection's own outermost quantiles (1/(k+1) of the way in) always clear it.
+ * A pick must tell at least this share of what a run exactly at its quantile would: otherwise the nearest position
+ * with quota left is far from the quantile and the run would only hedge. Noise-free, the rounding of bisection's own
+ * positions never comes near this bar.
  */
-const MIN_INFORMATION_SHARE = 0.6;
+const MIN_INFORMATION_SHARE = 0.5;
 
 function binaryEntropy(p: number): number {
   return p <= 0 || p >= 1 ? 0 : -p * Math.log2(p) - (1 - p) * Math.log2(1 - p);
@@ -238,7 +234,13 @@ function runInformation(bad: number, rates: FlakeRates): number {
  * with quota left. A position may be chosen more than once, a re-run, while its quota lasts; noise-free its quota is
  * one, so the picks are exactly bisection's. Fewer than `count` when fewer runs are worth making.
  */
-function pickRuns(informative: readonly number[], cdf: Float64Array, count: number, quotas: Map<number, number>): number[] {
+function pickRuns(
+  informative: readonly number[],
+  cdf: Float64Array,
+  count: number,
+  quotas: Map<number, number>,
+  rates: FlakeRates,
+): number[] {
   if (count <= 0) return [];
   // Below this chance of being on the other side a pick only confirms; bisection's own quantiles stay above it.
   const settled = Math.min(0.1, 1 / (2 * (count + 1)));
@@ -246,8 +248,10 @@ function pickRuns(informative: readonly number[], cdf: Float64Array, count: numb
   let open = informative.filter((position) => (left.get(position) ?? 0) > 0);
   const chosen: number[] = [];
   for (let t = 1; t <= count && open.length > 0; t++) {
-    const index = nearestByChance(open, cdf, t / (count + 1));
+    const quantile = t / (count + 1);
+    const index = nearestByChance(open, cdf, quantile);
     const position = open[index] as number;
+    if (runInformation(cdf[position] as number, rates) < MIN_INFORMATION_SHARE * runInformation(quantile, rates)) continue;
     chosen.push(position);
     const remaining = (left.get(position) ?? 1) - 1;
     left.set(position, remaining);
