@@ -50,8 +50,11 @@ export function collectEvidence(size: number, observations: readonly Observation
       if (verdict !== "inconclusive") overruled.push(position);
       continue;
     }
-    if (verdict === "inconclusive") skippedByHand.add(position);
-    else if (verdict === "good" && position + 1 <= upper) lower = Math.max(lower, position + 1);
+    if (verdict === "inconclusive") {
+      skippedByHand.add(position);
+      continue;
+    }
+    if (verdict === "good" && position + 1 <= upper) lower = Math.max(lower, position + 1);
     else if (verdict === "bad" && position >= lower) upper = Math.min(upper, position);
     else {
       overruled.push(position);
@@ -62,9 +65,12 @@ export function collectEvidence(size: number, observations: readonly Observation
 
   const skipped = new Uint8Array(size);
   for (let p = 0; p < size; p++) {
-    const noInformativeRun = fails[p] === 0 && passes[p] === 0;
-    if (skippedByHand.has(p) && !decidedByHand.has(p)) skipped[p] = 1;
-    else if (inconclusive[p] === 1 && noInformativeRun) skipped[p] = 1;
+    if (skippedByHand.has(p)) {
+      // A person said this version's runs mean nothing (it does not build, say): they stop counting as evidence.
+      skipped[p] = 1;
+      fails[p] = 0;
+      passes[p] = 0;
+    } else if (inconclusive[p] === 1 && fails[p] === 0 && passes[p] === 0) skipped[p] = 1;
   }
   return { size, fails, passes, skipped, lower, upper, overruled };
 }
