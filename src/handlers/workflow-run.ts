@@ -25,6 +25,9 @@ export function onWorkflowRun(runtime: Runtime) {
     }
     const status = runStatusOf(run.status);
     const deps = depsOf(runtime, context);
+    // GitHub asks for a second between writes: a run that merely started is not worth a comment edit of its own
+    // (each run would cost two), unless the comment has no link to it yet. Its verdict is, and brings it along.
+    const render = status === "completed" || (row.url === null && Boolean(run.html_url));
     await actOnHunt(deps, hunt.id, async () => {
       const changed = await recordRunObservation(deps, row.id, {
         runId: run.id,
@@ -36,6 +39,6 @@ export function onWorkflowRun(runtime: Runtime) {
       });
       // Only a verdict can change what the hunt does next; queued and running just update the comment.
       if (changed && status === "completed") await advanceHunt(deps, hunt.id);
-    });
+    }, { render });
   };
 }
