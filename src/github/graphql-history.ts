@@ -1,0 +1,256 @@
+// Tags and ancestry read from GitHub's GraphQL API: every tag with its commit, date and comparison with both ends of the range, 100 per request, and ancestry checks 100 per request.
+//
+// On GitHub Enterprise Server Octokit sends these to /api/graphql (it derives that from the REST base URL
+// .../api/v3). Any failure here (no GraphQL, no `Ref.compare`, a rate-limited GraphQL budget, an answer of the
+// wrong shape) is thrown as GraphqlUnavailable, and versions-source.ts falls back to the REST path.
+import type { AncestryAnswer, AncestryQuestion } from "../versions/ancestry.js";
+import type { CompareStatus, RefComparison, TagFacts } from "../versions/types.js";
+import { type GitHub, type RepoRef } from "./client.js";
+import { mapLimited } from "./history.js";
+
+/** Tags per listing request, and ancestry checks per request: GitHub's largest page, and a modest query. */
+export const GRAPHQL_PAGE = 100;
+const PARALLEL_QUERIES = 6;
+/** Annotated tags pointing at annotated tags: the listing peels this many levels, a follow-up query the rest. */
+const MAX_PEEL_ROUNDS = 5;
+
+export class GraphqlUnavailable extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+  }
+}
+
+// Four levels of tag → tag → … → commit in the listing itself; git/git's deepest chain is two.
+const PEEL = `__typename oid ... on Commit { committedDate } ... on Tag { target { __typename oid ... on Commit { committedDate } ... on Tag { target { __typename oid ... on Commit { committedDate } ... on Tag { target { __typename oid ... on Commit { committedDate } } } } } } }`;
+
+const COMPARISON = "status aheadBy behindBy";
+
+export const LIST_TAGS_QUERY = `query LocateTags($owner: String!, $name: String!, $good: String!, $bad: String!, $first: Int, $after: String, $last: Int, $before: String) {
+  repository(owner: $owner, name: $name) {
+    refs(refPrefix: "refs/tags/", first: $first, after: $after, last: $last, before: $before, orderBy: { field: ALPHABETICAL, direction: ASC }) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      nodes {
+        name
+        target { ${PEEL} }
+        toGood: compare(headRef: $good) { ${COMPARISON} }
+        toBad: compare(headRef: $bad) { ${COMPARISON} }
+      }
+    }
+  }
+}`;
+
+interface GitObjectNode {
+  readonly __typename: string;
+  readonly oid: string;
+  readonly committedDate?: string;
+  readonly target?: GitObjectNode | null;
+}
+
+interface ComparisonNode {
+  readonly status: string;
+  readonly aheadBy: number;
+  readonly behindBy: number;
+}
+
+interface RefNode {
+  readonly name: string;
+  readonly target: GitObjectNode | null;
+  readonly toGood: ComparisonNode | null;
+  readonly toBad: ComparisonNode | null;
+}
+
+interface RefsPage {
+  readonly repository: {
+    readonly refs: {
+      readonly totalCount: number;
+      readonly pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+      readonly nodes: readonly (RefNode | null)[];
+    } | null;
+  } | null;
+}
+
+/** What one listing costs and returns. */
+export interface TagListing {
+  readonly tags: TagFacts[];
+  readonly requests: number;
+}
+
+/** A tag name as a fully qualified ref, so that a branch of the same name cannot stand in for it. */
+export function tagRef(name: string): string {
+  return `refs/tags/${name}`;
+}
+
+async function query<T>(gh: GitHub, text: string, variables: Record<string, unknown>): Promise<T> {
+  try {
+    return await gh.graphql<T>(text, variables);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new GraphqlUnavailable(`GraphQL query failed: ${message}`, error);
+  }
+}
+
+/**
+ * Every tag of the repository with its peeled commit, that commit's date, and `compare(tag → good)` /
+ * `compare(tag → bad)`. The first page tells how many tags there are; the rest is read from both ends at once
+ * (forward after the first page's end, backward from the last tag), so a listing of T tags takes ⌈T/100⌉
+ * requests in about half as many round trips. Tags that peel to a tree or blob are left out, as no version can
+ * be one.
+ */
+export async function listTagFacts(gh: GitHub, repo: RepoRef, good: string, bad: string): Promise<TagListing> {
+  const base = { owner: repo.owner, name: repo.repo, good: tagRef(good), bad: tagRef(bad) };
+  let requests = 0;
+  type Refs = NonNullable<NonNullable<RefsPage["repository"]>["refs"]>;
+  const page = async (variables: Record<string, unknown>): Promise<Refs> => {
+    requests++;
+    const data = await query<RefsPage>(gh, LIST_TAGS_QUERY, { ...base, ...variables });
+    const refs = data.repository?.refs;
+    if (!refs) throw new GraphqlUnavailable("GraphQL listed no refs for the repository");
+    return refs;
+  };
+
+  const first = await page({ first: GRAPHQL_PAGE });
+  const nodes: RefNode[] = [...compact(first.nodes)];
+  const total = first.totalCount;
+  let fetched = first.nodes.length;
+  let after = first.pageInfo.endCursor;
+  let before: string | null = null;
+  let forwardOpen = first.pageInfo.hasNextPage;
+  let backwardNodes: RefNode[][] = [];
+  while (forwardOpen && fetched < total) {
+    const remaining = total - fetched;
+    const forwardTake = Math.min(GRAPHQL_PAGE, remaining);
+    const backwardTake = Math.min(GRAPHQL_PAGE, remaining - forwardTake);
+    const [forward, backward]: [Refs, Refs | null] = await Promise.all([
+      page({ first: forwardTake, after }),
+      backwardTake > 0 ? page({ last: backwardTake, ...(before === null ? {} : { before }) }) : Promise.resolve(null),
+    ]);
+    nodes.push(...compact(forward.nodes));
+    fetched += forward.nodes.length;
+    after = forward.pageInfo.endCursor;
+    forwardOpen = forward.pageInfo.hasNextPage;
+    if (backward !== null) {
+      backwardNodes = [compact(backward.nodes), ...backwardNodes];
+      fetched += backward.nodes.length;
+      before = backward.pageInfo.startCursor;
+    }
+    if (forward.nodes.length === 0 && (backward === null || backward.nodes.length === 0)) break;
+  }
+  // Tags created or deleted during the listing can make the two ends overlap: a name counts once.
+  const byName = new Map<string, RefNode>();
+  for (const node of [...nodes, ...backwardNodes.flat()]) if (!byName.has(node.name)) byName.set(node.name, node);
+  if (byName.size < total && forwardOpen) throw new GraphqlUnavailable(`GraphQL listed ${byName.size} of ${total} tags`);
+
+  const peeled = await peelAll(gh, repo, [...byName.values()], () => requests++);
+  const tags: TagFacts[] = [];
+  for (const node of byName.values()) {
+    const commit = peeled.get(node.name);
+    if (commit === undefined) continue;
+    tags.push({ name: node.name, sha: commit.oid, date: commit.date, toGood: comparison(node.toGood), toBad: comparison(node.toBad) });
+  }
+  return { tags, requests };
+}
+
+/** Each tag's commit: from the listing for chains up to four deep, then by object id, a level group per request. */
+async function peelAll(gh: GitHub, repo: RepoRef, nodes: readonly RefNode[], count: () => void) {
+  const commits = new Map<string, { oid: string; date: number }>();
+  let pending = new Map<string, GitObjectNode>();
+  for (const node of nodes) if (node.target) pending.set(node.name, node.target);
+  for (let round = 0; pending.size > 0; round++) {
+    const deeper = new Map<string, string>();
+    for (const [name, object] of pending) {
+      const end = peel(object);
+      if (end.kind === "commit") commits.set(name, { oid: end.oid, date: end.date });
+      else if (end.kind === "tag") deeper.set(name, end.oid);
+    }
+    if (deeper.size === 0) break;
+    if (round >= MAX_PEEL_ROUNDS) throw new GraphqlUnavailable(`tags nested deeper than Locate follows: ${[...deeper.keys()].slice(0, 3).join(", ")}`);
+    const oids = [...new Set(deeper.values())];
+    const objects = new Map<string, GitObjectNode>();
+    for (let start = 0; start < oids.length; start += GRAPHQL_PAGE) {
+      const batch = oids.slice(start, start + GRAPHQL_PAGE);
+      const aliases = batch.map((_, i) => `o${i}: object(oid: $o${i}) { ${PEEL} }`).join("\n");
+      const declared = batch.map((_, i) => `$o${i}: GitObjectID!`).join(", ");
+      count();
+      const data = await query<{ repository: Record<string, GitObjectNode | null> | null }>(
+        gh,
+        `query LocatePeel($owner: String!, $name: String!, ${declared}) { repository(owner: $owner, name: $name) { ${aliases} } }`,
+        { owner: repo.owner, name: repo.repo, ...Object.fromEntries(batch.map((oid, i) => [`o${i}`, oid])) },
+      );
+      batch.forEach((oid, i) => {
+        const object = data.repository?.[`o${i}`];
+        if (object) objects.set(oid, object);
+      });
+    }
+    pending = new Map();
+    for (const [name, oid] of deeper) {
+      const object = objects.get(oid);
+      if (object) pending.set(name, object);
+    }
+  }
+  return commits;
+}
+
+type Peeled = { kind: "commit"; oid: string; date: number } | { kind: "tag"; oid: string } | { kind: "other" };
+
+/** Follows tag objects down to what they finally point at, as far as the object carries them. */
+function peel(object: GitObjectNode): Peeled {
+  let current: GitObjectNode = object;
+  for (;;) {
+    if (current.__typename === "Commit") {
+      const date = current.committedDate ? Math.floor(Date.parse(current.committedDate) / 1000) : Number.NaN;
+      if (!Number.isFinite(date)) throw new GraphqlUnavailable(`commit ${current.oid} came without a committed date`);
+      return { kind: "commit", oid: current.oid, date };
+    }
+    if (current.__typename !== "Tag") return { kind: "other" };
+    if (!current.target) return { kind: "tag", oid: current.oid };
+    current = current.target;
+  }
+}
+
+const STATUSES: Record<string, CompareStatus> = { AHEAD: "ahead", BEHIND: "behind", DIVERGED: "diverged", IDENTICAL: "identical" };
+
+function comparison(node: ComparisonNode | null): RefComparison | null {
+  if (node === null) return null;
+  const status = STATUSES[node.status];
+  if (status === undefined) throw new GraphqlUnavailable(`unknown comparison status ${node.status}`);
+  return { status, aheadBy: node.aheadBy, behindBy: node.behindBy };
+}
+
+function compact<T>(items: readonly (T | null)[]): T[] {
+  return items.filter((item): item is T => item !== null);
+}
+
+/**
+ * Answers ancestry questions, 100 aliased `Ref.compare`s per request, requests side by side. `refOf` names a tag
+ * on each commit (compare takes refs, not commit ids). A missing answer is an error: the proof cannot guess.
+ */
+export async function askAncestry(
+  gh: GitHub,
+  repo: RepoRef,
+  questions: readonly AncestryQuestion[],
+  refOf: (sha: string) => string,
+): Promise<{ answers: AncestryAnswer[]; requests: number }> {
+  const batches = Math.ceil(questions.length / GRAPHQL_PAGE);
+  const results = await mapLimited(batches, PARALLEL_QUERIES, async (b) => {
+    const batch = questions.slice(b * GRAPHQL_PAGE, (b + 1) * GRAPHQL_PAGE);
+    const declared = batch.map((_, i) => `$a${i}: String!, $d${i}: String!`).join(", ");
+    const aliases = batch.map((_, i) => `q${i}: ref(qualifiedName: $a${i}) { compare(headRef: $d${i}) { status } }`).join("\n");
+    const variables: Record<string, string> = { owner: repo.owner, name: repo.repo };
+    batch.forEach((q, i) => {
+      variables[`a${i}`] = tagRef(refOf(q.ancestor));
+      variables[`d${i}`] = tagRef(refOf(q.descendant));
+    });
+    const data = await query<{ repository: Record<string, { compare: { status: string } | null } | null> | null }>(
+      gh,
+      `query LocateAncestry($owner: String!, $name: String!, ${declared}) { repository(owner: $owner, name: $name) { ${aliases} } }`,
+      variables,
+    );
+    return batch.map((q, i) => {
+      const status = data.repository?.[`q${i}`]?.compare?.status;
+      if (status === undefined) throw new GraphqlUnavailable(`no comparison of ${refOf(q.ancestor)} with ${refOf(q.descendant)}`);
+      return { ...q, isAncestor: status === "AHEAD" || status === "IDENTICAL" };
+    });
+  });
+  return { answers: results.flat(), requests: batches };
+}
