@@ -59,6 +59,7 @@ export class AncestryProof {
   private readonly asked = new Set<string>();
   /** Unresolved pairs (x, y): x's key is larger, and the counts allow x to be an ancestor of y. */
   private open: [number, number][];
+  private readonly candidateList: readonly [number, number][];
   private rounds = 0;
   private questionCount = 0;
   /** Pairs that the counts could not rule out, before any question. */
@@ -68,15 +69,41 @@ export class AncestryProof {
     this.items = items;
     items.forEach((item, index) => this.indexOf.set(item.sha, index));
     this.words = Math.ceil(items.length / 32);
-    this.reach = items.map((_, index) => this.bit(index));
-    this.notBelow = items.map(() => new Uint32Array(this.words));
-    this.open = [];
-    for (let x = 0; x < items.length; x++) {
-      for (let y = 0; y < items.length; y++) {
-        if (x !== y && this.keyAfter(x, y) && this.countsAllow(x, y)) this.open.push([x, y]);
-      }
-    }
+    this.open = this.findCandidates();
+    this.candidateList = [...this.open];
     this.candidates = this.open.length;
+    // Bitsets only when there is something to prove: a range of 10,000 versions with none needs no 12 MB matrix.
+    this.reach = this.open.length === 0 ? [] : items.map((_, index) => this.bit(index));
+    this.notBelow = this.open.length === 0 ? [] : items.map(() => new Uint32Array(this.words));
+  }
+
+  /**
+   * Pairs (x, y) with x's key larger and depth(x) < depth(y), missing(x) ≥ missing(y). Walking the items by key,
+   * each one is checked against the earlier ones that are deeper, found by binary search in a depth-sorted list:
+   * where dates follow history (nearly always) few are deeper, so this stays near n log n for thousands of versions.
+   */
+  private findCandidates(): [number, number][] {
+    const byKey = this.items.map((_, index) => index).sort((a, b) => (this.keyAfter(a, b) ? 1 : this.keyAfter(b, a) ? -1 : a - b));
+    const depthOf = (index: number): number => this.items[index]?.depth ?? 0;
+    const seen: number[] = [];
+    const pairs: [number, number][] = [];
+    for (const x of byKey) {
+      const depth = depthOf(x);
+      // First position in `seen` whose depth exceeds x's.
+      let low = 0;
+      let high = seen.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (depthOf(seen[middle] ?? 0) <= depth) low = middle + 1;
+        else high = middle;
+      }
+      for (let i = low; i < seen.length; i++) {
+        const y = seen[i] ?? 0;
+        if (this.countsAllow(x, y) && this.keyAfter(x, y)) pairs.push([x, y]);
+      }
+      seen.splice(low, 0, x);
+    }
+    return pairs;
   }
 
   get done(): boolean {
@@ -159,11 +186,7 @@ export class AncestryProof {
   knownAncestry(): [number, number][] {
     if (!this.done) throw new Error("the ancestry proof still has open pairs");
     const pairs: [number, number][] = [...this.positives];
-    for (let x = 0; x < this.items.length; x++) {
-      for (let y = 0; y < this.items.length; y++) {
-        if (x !== y && this.keyAfter(x, y) && hasBit(this.reach[x] ?? new Uint32Array(0), y)) pairs.push([x, y]);
-      }
-    }
+    for (const [x, y] of this.candidateList) if (hasBit(this.reach[x] ?? new Uint32Array(0), y)) pairs.push([x, y]);
     return pairs;
   }
 

@@ -1,0 +1,11 @@
+import { startSandbox } from "../src/sandbox/index.ts";
+import { appOctokit } from "../test/sandbox/support.ts";
+import { listTagFacts } from "../src/github/graphql-history.ts";
+const sb = await startSandbox({ history: { tags: 10000 }, validateRequests: false });
+const gh = appOctokit(sb) as any;
+const t = performance.now();
+const out = await listTagFacts(gh, { owner: sb.repo.owner, repo: sb.repo.name }, "v0.1976.0", "v0.10000.0");
+console.log("total", performance.now() - t, out.requests, out.tags.length);
+const ms = sb.requests.filter((r) => r.route === "POST /graphql").map((r) => r.ms);
+console.log(ms.slice(0, 10), ms.slice(-10), ms.reduce((a, b) => a + b, 0));
+await sb.close();
