@@ -1,9 +1,9 @@
 // `npm run bench [-- --quick]`: runs the four measures of §10, prints their tables and writes bench/results.md. No logic of its own beyond sequencing.
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { runApiCostBench } from "./api-cost.js";
+import { runApiCostBench, runStartCostBench } from "./api-cost.js";
 import { type PostgresForBench, startPostgres } from "./harness.js";
 import { runMemoryBench } from "./memory.js";
 import { runSearchBench } from "./search.js";
@@ -20,6 +20,7 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { name: "search efficiency", run: ({ quick }) => runSearchBench({ quick }) },
   { name: "API cost", run: runApiCostBench },
+  { name: "first comment", run: runStartCostBench },
   { name: "webhook handling", run: runWebhookBench },
   { name: "memory", run: runMemoryBench },
 ];
@@ -37,8 +38,15 @@ function machine(): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { quick: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
+  });
   const quick = values.quick === true;
+  // `--only "first comment"`: run the named sections (comma-separated) and update just their tables in results.md.
+  const only = values.only === undefined ? null : new Set(values.only.split(",").map((name) => name.trim()));
+  const sections = only === null ? SECTIONS : SECTIONS.filter((section) => only.has(section.name));
+  if (only !== null && sections.length !== only.size) throw new Error(`--only names sections among: ${SECTIONS.map((s) => s.name).join(", ")}`);
   const started = performance.now();
   const log = (line: string) => console.log(line);
   console.log(`Locate benchmark (${quick ? "quick" : "full"}), ${new Date().toISOString()}`);
@@ -47,7 +55,7 @@ async function main(): Promise<void> {
   console.log(`Postgres: ${pg.version}`);
   const results: Array<{ section: Section; result: SectionResult; ms: number }> = [];
   try {
-    for (const section of SECTIONS) {
+    for (const section of sections) {
       const sectionStarted = performance.now();
       console.log(`\n== ${section.name} ==`);
       const result = await section.run({ quick, pg, log });
@@ -67,6 +75,12 @@ async function main(): Promise<void> {
     rows: results.flatMap(({ result }) => result.targets.map((t) => [t.target, t.measured, mark(t.met)])),
   };
   console.log(`\n${renderTable(targets)}\n\nTotal: ${seconds(totalMs)}`);
+
+  if (only !== null) {
+    writeFileSync(RESULTS, patchResults(readFileSync(RESULTS, "utf8"), results.map(({ result }) => result), quick));
+    console.log(`Tables of ${[...only].join(", ")} updated in ${RESULTS}`);
+    return;
+  }
 
   const markdown = [
     "# Locate benchmark results",
@@ -88,6 +102,44 @@ async function main(): Promise<void> {
   ].join("\n");
   writeFileSync(RESULTS, markdown);
   console.log(`Results written to ${RESULTS}`);
+}
+
+/**
+ * results.md with the given sections' tables put in place of the tables of the same title (or added at the end of
+ * the tables), and their targets in place of the summary rows of the same target (or added to it).
+ */
+function patchResults(markdown: string, sections: readonly SectionResult[], quick: boolean): string {
+  if (!existsSync(RESULTS)) throw new Error("--only updates results.md, which a full run writes first");
+  let text = markdown;
+  for (const table of sections.flatMap((section) => [...section.tables, ...(section.details ?? [])])) {
+    const rendered = `${renderTable(table)}\n`;
+    const start = text.indexOf(`### ${table.title}\n`);
+    if (start >= 0) {
+      const next = text.slice(start + 4).search(/\n#{2,3} /);
+      text = text.slice(0, start) + rendered + (next < 0 ? "" : text.slice(start + 4 + next + 1));
+    } else {
+      const details = text.indexOf("## Details");
+      text = details < 0 ? `${text.trimEnd()}\n\n${rendered}` : `${text.slice(0, details)}${rendered}\n${text.slice(details)}`;
+    }
+  }
+  const summaryStart = text.indexOf("### Targets\n");
+  const summaryEnd = text.indexOf("\n## Tables");
+  if (summaryStart >= 0 && summaryEnd > summaryStart) {
+    const rows = [...text.slice(summaryStart, summaryEnd).matchAll(/^\| (.+?) +\| +(.+?) \| +(\S*) \|$/gm)]
+      .slice(1)
+      .filter((match) => !/^:?-+$/.test(match[1] ?? ""))
+      .map((match) => [match[1] ?? "", match[2] ?? "", match[3] ?? ""]);
+    for (const target of sections.flatMap((section) => section.targets)) {
+      const row = [target.target, target.measured, mark(target.met)];
+      const at = rows.findIndex((existing) => existing[0] === target.target);
+      if (at >= 0) rows[at] = row;
+      else rows.push(row);
+    }
+    const summary = renderTable({ title: "Targets", head: ["target", "measured", "met"], rows });
+    text = `${text.slice(0, summaryStart)}${summary}\n${text.slice(summaryEnd)}`;
+  }
+  const stamp = `\nTables of ${sections.length} section(s) last updated by \`npm run bench -- ${quick ? "--quick " : ""}--only …\` on ${new Date().toISOString()}; load average then ${os.loadavg().map((n) => n.toFixed(2)).join(" / ")}.\n`;
+  return text.replace(/\nTables of \d+ section\(s\) last updated by [^\n]*\n/, "\n").replace("\n## Summary", `${stamp}\n## Summary`);
 }
 
 main().then(
