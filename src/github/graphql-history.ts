@@ -254,3 +254,86 @@ export async function askAncestry(
   });
   return { answers: results.flat(), requests: batches };
 }
+
+/** A commit of the first-parent chain, as a commit-level hunt shows it. */
+export interface ChainCommit {
+  readonly sha: string;
+  readonly title: string;
+  readonly author: string | null;
+}
+
+/** First parents followed per request: one node per level, so a request reads as many commits as a REST page. */
+export const FIRST_PARENT_DEPTH = 100;
+
+const CHAIN_FIELDS = "oid message author { name user { login } }";
+
+/** `object(oid) { fields parents(first: 1) { nodes { fields parents(first: 1) { … } } } }`, `depth` commits deep. */
+function chainSelection(depth: number): string {
+  let selection = "oid";
+  for (let level = 0; level < depth; level++) {
+    selection = `${CHAIN_FIELDS} parents(first: 1) { totalCount nodes { ${selection} } }`;
+  }
+  return `... on Commit { ${selection} }`;
+}
+
+interface ChainNode {
+  readonly oid: string;
+  readonly message?: string;
+  readonly author?: { readonly name: string | null; readonly user: { readonly login: string } | null } | null;
+  readonly parents?: { readonly totalCount: number; readonly nodes: readonly (ChainNode | null)[] };
+}
+
+export type FirstParentWalk =
+  | { readonly kind: "chain"; readonly bad: ChainCommit; readonly chain: ChainCommit[]; readonly requests: number }
+  /** good is not on bad's first-parent line (it was merged in from the side): the REST compare knows where the line leaves the range. */
+  | { readonly kind: "off-line"; readonly requests: number };
+
+/**
+ * The first-parent line from bad down to good, 100 commits per request, without listing the commits merged in from
+ * the side (which the REST compare pages through too). The first request also compares good with bad: the line
+ * inside the range cannot be longer than the range, so a walk that has not met good by then never will.
+ */
+export async function walkFirstParents(gh: GitHub, repo: RepoRef, good: { name: string; sha: string }, bad: { name: string; sha: string }): Promise<FirstParentWalk> {
+  const selection = chainSelection(FIRST_PARENT_DEPTH);
+  let requests = 1;
+  const first = await query<{ repository: { range: { compare: { status: string; aheadBy: number } | null } | null; start: ChainNode | null } | null }>(
+    gh,
+    `query LocateFirstParents($owner: String!, $name: String!, $good: String!, $bad: String!, $from: GitObjectID!) { repository(owner: $owner, name: $name) { range: ref(qualifiedName: $good) { compare(headRef: $bad) { status aheadBy } } start: object(oid: $from) { ${selection} } } }`,
+    { owner: repo.owner, name: repo.repo, good: tagRef(good.name), bad: tagRef(bad.name), from: bad.sha },
+  );
+  const range = first.repository?.range?.compare;
+  if (!range || range.status !== "AHEAD") throw new GraphqlUnavailable(`GraphQL compared ${good.name} with ${bad.name} as ${range?.status ?? "nothing"}`);
+  const walked: ChainCommit[] = [];
+  let node = first.repository?.start ?? null;
+  for (;;) {
+    // Follow the levels this answer carries; the deepest one holds only the next commit's id.
+    while (node !== null && node.message !== undefined) {
+      if (node.oid === good.sha) return finish(walked, requests);
+      walked.push(chainCommit(node));
+      if (walked.length > range.aheadBy) return { kind: "off-line", requests };
+      if (!node.parents || node.parents.totalCount === 0) return { kind: "off-line", requests };
+      node = node.parents.nodes[0] ?? null;
+    }
+    if (node === null) throw new GraphqlUnavailable("GraphQL ended the first-parent line early");
+    if (node.oid === good.sha) return finish(walked, requests);
+    requests++;
+    const next = await query<{ repository: { start: ChainNode | null } | null }>(
+      gh,
+      `query LocateFirstParents($owner: String!, $name: String!, $from: GitObjectID!) { repository(owner: $owner, name: $name) { start: object(oid: $from) { ${selection} } } }`,
+      { owner: repo.owner, name: repo.repo, from: node.oid },
+    );
+    node = next.repository?.start ?? null;
+    if (node === null) throw new GraphqlUnavailable(`GraphQL has no commit ${walked.at(-1)?.sha ?? bad.sha}'s first parent`);
+  }
+}
+
+function finish(walked: readonly ChainCommit[], requests: number): FirstParentWalk {
+  const [bad, ...line] = walked;
+  if (bad === undefined) throw new GraphqlUnavailable("GraphQL walked no commit from bad");
+  return { kind: "chain", bad, chain: line.reverse(), requests };
+}
+
+/** Title and author exactly as the REST path reads them: the message's first line, the login or else the name. */
+function chainCommit(node: ChainNode): ChainCommit {
+  return { sha: node.oid, title: (node.message ?? "").split("\n", 1)[0] ?? "", author: node.author?.user?.login ?? node.author?.name ?? null };
+}

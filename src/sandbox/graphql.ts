@@ -1,7 +1,8 @@
 // The sandbox's GraphQL endpoint: queries are checked against GitHub's published schema (@octokit/graphql-schema) and answered from the commit graph for the fields Locate reads.
 //
 // Modelled: Query.repository; Repository.refs / ref / object; Ref.name / prefix / target / compare;
-// Commit.oid / committedDate; Tag.oid / name / target; Comparison.status / aheadBy / behindBy. Any other field of
+// Commit.oid / committedDate / message / author / parents; Tag.oid / name / target; Comparison.status / aheadBy /
+// behindBy. Any other field of
 // the schema is valid to ask for and answered with an error naming it, so a query that strays from what the
 // sandbox models fails loudly instead of reading nulls.
 import { existsSync, readFileSync } from "node:fs";
@@ -18,9 +19,18 @@ import {
   validate,
 } from "graphql";
 import type { IntrospectionQuery } from "graphql";
+import { commitMeta } from "./commit-meta.js";
 import { sha1Hex } from "./prng.js";
 import { Comparisons } from "./comparisons.js";
-import type { World } from "./world.js";
+import type { Graph } from "./history.js";
+
+/** What the GraphQL endpoint answers about: a repository's name and commit graph (the sandbox's World has both). */
+export interface GraphqlRepository {
+  readonly repo: { readonly owner: { readonly login: string }; readonly name: string };
+  readonly graph: Graph;
+  /** A commit's message and author; the sandbox's made-up ones (as its REST shapes give them) unless a caller has its own. */
+  readonly commitInfo?: (index: number) => { message: string; author: { name: string; email: string; login: string | null } };
+}
 
 let schemaCache: GraphQLSchema | undefined;
 
@@ -60,7 +70,7 @@ export interface GraphqlResult {
 }
 
 /** Runs one POST /graphql body. Like GitHub, problems with the query itself answer 200 with `errors`. */
-export function runGraphql(world: World, comparisons: Comparisons, body: unknown): GraphqlResult {
+export function runGraphql(world: GraphqlRepository, comparisons: Comparisons, body: unknown): GraphqlResult {
   const { query, variables, operationName } = (body ?? {}) as GraphqlBody;
   if (typeof query !== "string" || query.trim() === "") {
     return { status: 200, body: { errors: [{ message: "A query attribute must be specified and must be a string." }] } };
@@ -112,7 +122,7 @@ function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
 }
 
-function root(world: World, comparisons: Comparisons): Record<string, unknown> {
+function root(world: GraphqlRepository, comparisons: Comparisons): Record<string, unknown> {
   return {
     repository: ({ owner, name }: { owner: string; name: string }) => {
       const ours = owner.toLowerCase() === world.repo.owner.login.toLowerCase() && name.toLowerCase() === world.repo.name.toLowerCase();
@@ -134,12 +144,20 @@ interface RefEntry {
   date: number;
 }
 
-function repositoryModel(world: World, comparisons: Comparisons): Record<string, unknown> {
+function repositoryModel(world: GraphqlRepository, comparisons: Comparisons): Record<string, unknown> {
   const g = world.graph;
+  const info = world.commitInfo ?? ((index: number) => commitMeta(g.sha(index), g.times[index]!, g.parents[index]!.length));
   const commitModel = (index: number): Record<string, unknown> => ({
     __typename: "Commit",
     oid: g.sha(index),
     committedDate: new Date(g.times[index]! * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    // The same made-up message and author as the REST shapes, so both APIs tell one story.
+    message: () => info(index).message,
+    author: () => {
+      const { author } = info(index);
+      return { __typename: "GitActor", name: author.name, email: author.email, user: author.login === null ? null : { __typename: "User", login: author.login } };
+    },
+    parents: (args: ConnectionArgs) => connection("parents", g.parents[index]!, args, commitModel),
   });
   // An annotated tag is an object of its own, with an id derived from its name (the fixtures keep only the peeled
   // commit). Hashing every tag's id on every request would dominate a listing, so they are kept per graph.
