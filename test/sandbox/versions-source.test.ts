@@ -1,10 +1,13 @@
-// Version resolution over HTTP against the sandbox: GraphQL, REST and the chosen path give the same versions, within the request budget, and GraphQL failures fall back to REST.
+// Version resolution over HTTP against the sandbox: GraphQL, REST and the chosen path give the same versions, within the request budget, GraphQL failures fall back to REST; and commit mode's first-parent line.
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GitHub } from "../../src/github/client.js";
+import { walkFirstParents } from "../../src/github/graphql-history.js";
+import { compareRange } from "../../src/github/history.js";
 import { type RangeOutcome, type VersionsSource, resolveRangeVersions, versionsSourceFromEnv } from "../../src/github/versions-source.js";
+import { firstParentChain } from "../../src/hunt/commits.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/index.js";
 import { DEFAULT_TAG_FILTER } from "../../src/versions/resolve.js";
@@ -180,5 +183,39 @@ describe("LOCATE_VERSIONS_SOURCE", () => {
     expect(versionsSourceFromEnv(log, { LOCATE_VERSIONS_SOURCE: "rest" })).toBe("rest");
     expect(versionsSourceFromEnv(log, { LOCATE_VERSIONS_SOURCE: "soap" })).toBe("auto");
     expect(lines).toContainEqual(expect.objectContaining({ level: 40, value: "soap" }));
+  });
+});
+
+describe("the first-parent line of a commit-level hunt", () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await startSandbox({ history: fixture("pallets__flask"), validateRequests: false });
+  });
+  afterAll(async () => {
+    await sb.close();
+  });
+
+  const tag = (name: string) => ({ name, sha: sb.tags.find((t) => t.name === name)!.sha });
+  const repo = () => ({ owner: sb.repo.owner, repo: sb.repo.name });
+
+  it("is walked over GraphQL in one request per 100 first parents, the same line the REST compare gives", async () => {
+    // 1.1.0..2.0.0: 528 commits in range (6 compare pages), 220 of them on the first-parent line.
+    const from = sb.requests.length;
+    const walk = await walkFirstParents(appOctokit(sb) as unknown as GitHub, repo(), tag("1.1.0"), tag("2.0.0"));
+    const graphqlRequests = sb.requests.slice(from).filter((request) => request.route === GRAPHQL).length;
+    const range = await compareRange(appOctokit(sb) as unknown as GitHub, repo(), tag("1.1.0").sha, tag("2.0.0").sha);
+    if (walk.kind !== "chain") throw new Error("expected the first-parent line");
+    const rest = firstParentChain(range.commits, tag("1.1.0").sha, tag("2.0.0").sha);
+    expect(walk.chain).toEqual(rest.map(({ sha, title, author }) => ({ sha, title, author })));
+    expect(walk.bad).toEqual({ sha: tag("2.0.0").sha, title: range.commits.find((c) => c.sha === tag("2.0.0").sha)!.title, author: range.commits.find((c) => c.sha === tag("2.0.0").sha)!.author });
+    expect(rest).toHaveLength(220);
+    expect(graphqlRequests).toBe(3);
+    expect(Math.ceil(range.totalCommits / 100)).toBe(6);
+  });
+
+  it("says when good is not on bad's line (merged in from the side), for the REST compare to settle", async () => {
+    // 0.11.1 is a maintenance release merged into the line that leads to 0.12.
+    const walk = await walkFirstParents(appOctokit(sb) as unknown as GitHub, repo(), tag("0.11.1"), tag("0.12"));
+    expect(walk.kind).toBe("off-line");
   });
 });
