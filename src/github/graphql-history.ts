@@ -1,5 +1,8 @@
 // Tags and ancestry read from GitHub's GraphQL API: every tag with its commit, date and comparison with both ends of the range, 100 per request, and ancestry checks 100 per request.
 //
+// Only what resolution reads is asked for: the counts of each tag's comparison with good (they order the versions),
+// the status alone of its comparison with bad, and the status alone of each ancestry check.
+//
 // On GitHub Enterprise Server Octokit sends these to /api/graphql (it derives that from the REST base URL
 // .../api/v3). Any failure here (no GraphQL, no `Ref.compare`, a rate-limited GraphQL budget, an answer of the
 // wrong shape) is thrown as GraphqlUnavailable, and versions-source.ts falls back to the REST path.
@@ -34,7 +37,7 @@ export const LIST_TAGS_QUERY = `query LocateTags($owner: String!, $name: String!
         name
         target { ${PEEL} }
         toGood: compare(headRef: $good) { ${COMPARISON} }
-        toBad: compare(headRef: $bad) { ${COMPARISON} }
+        toBad: compare(headRef: $bad) { status }
       }
     }
   }
@@ -57,7 +60,7 @@ interface RefNode {
   readonly name: string;
   readonly target: GitObjectNode | null;
   readonly toGood: ComparisonNode | null;
-  readonly toBad: ComparisonNode | null;
+  readonly toBad: Pick<ComparisonNode, "status"> | null;
 }
 
 interface RefsPage {
@@ -146,7 +149,8 @@ export async function listTagFacts(gh: GitHub, repo: RepoRef, good: string, bad:
   for (const node of byName.values()) {
     const commit = peeled.get(node.name);
     if (commit === undefined) continue;
-    tags.push({ name: node.name, sha: commit.oid, date: commit.date, toGood: comparison(node.toGood), toBad: comparison(node.toBad) });
+    const toBad = node.toBad === null ? null : { status: statusOf(node.toBad.status) };
+    tags.push({ name: node.name, sha: commit.oid, date: commit.date, toGood: comparison(node.toGood), toBad });
   }
   return { tags, requests };
 }
@@ -210,11 +214,14 @@ function peel(object: GitObjectNode): Peeled {
 
 const STATUSES: Record<string, CompareStatus> = { AHEAD: "ahead", BEHIND: "behind", DIVERGED: "diverged", IDENTICAL: "identical" };
 
+function statusOf(status: string): CompareStatus {
+  const known = STATUSES[status];
+  if (known === undefined) throw new GraphqlUnavailable(`unknown comparison status ${status}`);
+  return known;
+}
+
 function comparison(node: ComparisonNode | null): RefComparison | null {
-  if (node === null) return null;
-  const status = STATUSES[node.status];
-  if (status === undefined) throw new GraphqlUnavailable(`unknown comparison status ${node.status}`);
-  return { status, aheadBy: node.aheadBy, behindBy: node.behindBy };
+  return node === null ? null : { status: statusOf(node.status), aheadBy: node.aheadBy, behindBy: node.behindBy };
 }
 
 function compact<T>(items: readonly (T | null)[]): T[] {

@@ -26,9 +26,32 @@ export class Comparisons {
   private generation = 0;
   private readonly boundaryCounts = new Map<string, number>();
 
+  /** Per commit, a bit per root commit it descends from (up to 32 roots), or null for histories with more. */
+  private readonly roots: Uint32Array | null;
+
   constructor(private readonly graph: Graph) {
     this.ancestorCount = new Int32Array(graph.size).fill(-1);
     this.stamp = new Int32Array(graph.size);
+    this.roots = rootBits(graph);
+  }
+
+  /**
+   * GitHub's status alone, without counting: what an ancestry check asks. Two walks bounded by the commits' order
+   * (an ancestor always sits earlier in the file) instead of two ancestor sets, and no count at all; undefined for
+   * unrelated histories, like compare().
+   */
+  status(base: number, head: number): Counts["status"] | undefined {
+    if (base === head) return "identical";
+    const kept = this.heads.get(head);
+    if (kept) {
+      if (kept.mask[base] === 1) return "ahead";
+      if (kept.below[base] === 1) return "behind";
+    } else {
+      if (this.graph.isAncestor(base, head)) return "ahead";
+      if (this.graph.isAncestor(head, base)) return "behind";
+    }
+    if (this.roots === null) return this.compare(base, head)?.status;
+    return ((this.roots[base] ?? 0) & (this.roots[head] ?? 0)) !== 0 ? "diverged" : undefined;
   }
 
   /** `git rev-list --count head ^base` and `base ^head`, and GitHub's status; undefined for unrelated histories. */
@@ -134,4 +157,18 @@ export class Comparisons {
     }
     return this.generation;
   }
+}
+
+/** Which root commits each commit descends from, as bits: two commits share history exactly when they share a root. */
+function rootBits(graph: Graph): Uint32Array | null {
+  const bits = new Uint32Array(graph.size);
+  let roots = 0;
+  for (let i = 0; i < graph.size; i++) {
+    const parents = graph.parents[i]!;
+    if (parents.length === 0) {
+      if (roots === 32) return null;
+      bits[i] = (1 << roots++) >>> 0;
+    } else for (const parent of parents) bits[i] = (bits[i]! | bits[parent]!) >>> 0;
+  }
+  return bits;
 }

@@ -189,8 +189,12 @@ function repositoryModel(world: GraphqlRepository, comparisons: Comparisons): Re
     compare: ({ headRef }: { headRef: string }) => {
       const head = g.resolve(headRef);
       if (!head) return null;
-      const counts = comparisons.compare(ref.index, head.index);
-      return counts ? { __typename: "Comparison", status: counts.status.toUpperCase(), aheadBy: counts.aheadBy, behindBy: counts.behindBy } : null;
+      // The status is cheap and the counts are not: they are computed only when the query asks for them.
+      const status = comparisons.status(ref.index, head.index);
+      if (status === undefined) return null;
+      let counts: { aheadBy: number; behindBy: number } | undefined;
+      const countsOf = () => (counts ??= comparisons.compare(ref.index, head.index) ?? { aheadBy: 0, behindBy: 0 });
+      return { __typename: "Comparison", status: status.toUpperCase(), aheadBy: () => countsOf().aheadBy, behindBy: () => countsOf().behindBy };
     },
   });
   const allRefs = (prefix: string): RefEntry[] => {

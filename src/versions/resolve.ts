@@ -110,7 +110,7 @@ export type FactsPlan =
   | { readonly kind: "error"; readonly error: ResolveError }
   /** good and bad diverge: the reply names the tags at their merge base, which only the REST compare gives. */
   | { readonly kind: "diverged" }
-  /** The comparisons are missing or contradict each other: GitHub gave an answer Locate cannot use. */
+  /** The ends were not compared: GitHub gave an answer Locate cannot use. */
   | { readonly kind: "unusable"; readonly reason: string }
   | {
       readonly kind: "ahead";
@@ -121,7 +121,7 @@ export type FactsPlan =
       readonly finish: () => ResolveResult;
     };
 
-const isAncestorStatus = (comparison: RefComparison | null): boolean =>
+const isAncestorStatus = (comparison: Pick<RefComparison, "status"> | null): boolean =>
   comparison !== null && (comparison.status === "ahead" || comparison.status === "identical");
 
 /**
@@ -132,17 +132,19 @@ const isAncestorStatus = (comparison: RefComparison | null): boolean =>
 export function planFromFacts(input: FactsInput): FactsPlan {
   const { good, bad } = input;
   const range = good.toBad;
-  if (range === null || bad.toGood === null) return { kind: "unusable", reason: "no comparison between good and bad" };
+  const badToGood = bad.toGood;
+  if (range === null || badToGood === null) return { kind: "unusable", reason: "no comparison between good and bad" };
   if (good.sha === bad.sha || range.status === "identical") {
     return { kind: "error", error: { kind: "same-tag", name: good.name, other: good.name === bad.name ? null : bad.name } };
   }
   if (range.status === "behind") return { kind: "error", error: { kind: "reversed", good: good.name, bad: bad.name } };
   if (range.status === "diverged") return { kind: "diverged" };
 
+  // GitHub gives no comparison for a tag that shares no history with the ends (an orphan branch's tag): like the
+  // REST compare, which never lists such a commit, it is not in the range.
   const factsBySha = new Map<string, TagFacts>();
   for (const tag of input.tags) {
     if (tag.sha === good.sha || tag.sha === bad.sha) continue;
-    if (tag.toGood === null || tag.toBad === null) return { kind: "unusable", reason: `no comparison for tag ${tag.name}` };
     if (!factsBySha.has(tag.sha)) factsBySha.set(tag.sha, tag);
   }
   const inRange = (sha: string): boolean => {
@@ -161,7 +163,8 @@ export function planFromFacts(input: FactsInput): FactsPlan {
   const proof = new AncestryProof(items);
   return {
     kind: "ahead",
-    commitsInRange: range.aheadBy,
+    // compare(bad → good).behindBy: bad's commits that good lacks.
+    commitsInRange: badToGood.behindBy,
     proof,
     finish: () => assemble(input, collected, orderByKnownAncestry(collected.between, proof.knownAncestry()), good.date, bad.date),
   };

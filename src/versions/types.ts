@@ -47,8 +47,8 @@ export interface TagFacts extends TagRef {
   readonly date: number;
   /** compare(tag → good); null when GitHub gave none. */
   readonly toGood: RefComparison | null;
-  /** compare(tag → bad); null when GitHub gave none. */
-  readonly toBad: RefComparison | null;
+  /** compare(tag → bad), its status only (the counts are not needed); null when GitHub gave none. */
+  readonly toBad: Pick<RefComparison, "status"> | null;
 }
 
 /** One point of the search: a commit and every tag name that stands for it. */

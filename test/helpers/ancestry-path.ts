@@ -17,9 +17,9 @@ export interface AncestryPathCost {
 
 /**
  * What GitHub's GraphQL listing says about every tag for the range good..bad: the tag's commit and date, and
- * `compare(tag → good)` / `compare(tag → bad)`. Statuses are exact for every tag. The counts are exact for the
- * endpoints and for tags in the range, the only ones resolution reads; elsewhere they are NaN, so a resolution
- * that read them would go visibly wrong instead of quietly using made-up numbers.
+ * `compare(tag → good)` with its counts and `compare(tag → bad)`'s status. Statuses are exact for every tag. The
+ * counts are exact for the endpoints and for tags in the range, the only ones resolution reads; elsewhere they are
+ * NaN, so a resolution that read them would go visibly wrong instead of quietly using made-up numbers.
  */
 export function tagFactsFor(history: History, goodSha: string, badSha: string): TagFacts[] {
   const good = indexOf(history, goodSha);
@@ -69,20 +69,18 @@ export function tagFactsFor(history: History, goodSha: string, badSha: string): 
     return { onlyT, onlyEnd: endCount - shared };
   };
 
-  const badCount = fromBad.reduce((sum, bit) => sum + bit, 0);
   const status = (t: number, fromEnd: Uint8Array, toEnd: Uint8Array, end: number) =>
     t === end ? "identical" : fromEnd[t] === 1 ? "ahead" : toEnd[t] === 1 ? "behind" : "diverged";
   return history.tags.map((tag) => {
     const t = indexOf(history, tag.sha);
     const exact = t === good || t === bad || (fromBad[t] === 1 && fromGood[t] === 0);
     const vsGood = exact ? counts(t, fromGood, goodCount) : { onlyT: Number.NaN, onlyEnd: Number.NaN };
-    const vsBad = exact ? counts(t, fromBad, badCount) : { onlyT: Number.NaN, onlyEnd: Number.NaN };
     return {
       name: tag.name,
       sha: tag.sha,
       date: tag.date,
       toGood: { status: status(t, fromGood, toGood, good), aheadBy: vsGood.onlyEnd, behindBy: vsGood.onlyT },
-      toBad: { status: status(t, fromBad, toBad, bad), aheadBy: vsBad.onlyEnd, behindBy: vsBad.onlyT },
+      toBad: { status: status(t, fromBad, toBad, bad) },
     };
   });
 }

@@ -34,7 +34,7 @@ interface ListedRef {
   name: string;
   target: { __typename: string; oid: string; committedDate?: string; target?: { __typename: string; oid: string; committedDate: string } };
   toGood: { status: string; aheadBy: number; behindBy: number } | null;
-  toBad: { status: string; aheadBy: number; behindBy: number } | null;
+  toBad: { status: string } | null;
 }
 interface Listing {
   repository: {
@@ -76,7 +76,7 @@ describe("queries are checked against GitHub's published schema", () => {
 });
 
 describe("tag listing with comparisons", () => {
-  it("pages every tag from both ends, each with its commit, date and exact comparisons with two refs", async () => {
+  it("pages every tag from both ends, each with its commit, date and exact comparison with two refs", async () => {
     const octokit = appOctokit(flask);
     const variables = { owner: flask.repo.owner, name: flask.repo.name, good: "refs/tags/1.0", bad: "refs/tags/2.0.0" };
     const first = await octokit.graphql<Listing>(LIST_TAGS_QUERY, { ...variables, first: 30 });
@@ -100,10 +100,9 @@ describe("tag listing with comparisons", () => {
       expect(ref.target.__typename, ref.name).toBe(tag.annotated ? "Tag" : "Commit");
       expect(commit.oid).toBe(tag.sha);
       expect(Date.parse(commit.committedDate!) / 1000).toBe(tag.date);
-      for (const [end, comparison] of [[good, ref.toGood], [bad, ref.toBad]] as const) {
-        const expected = graph.compare(tag.index, end)!;
-        expect(comparison, `${ref.name} vs ${graph.sha(end)}`).toEqual({ status: expected.status.toUpperCase(), aheadBy: expected.aheadBy, behindBy: expected.behindBy });
-      }
+      const toGood = graph.compare(tag.index, good)!;
+      expect(ref.toGood, `${ref.name} vs 1.0`).toEqual({ status: toGood.status.toUpperCase(), aheadBy: toGood.aheadBy, behindBy: toGood.behindBy });
+      expect(ref.toBad, `${ref.name} vs 2.0.0`).toEqual({ status: graph.compare(tag.index, bad)!.status.toUpperCase() });
     }
   });
 

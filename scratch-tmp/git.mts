@@ -1,0 +1,12 @@
+import pino from "pino";
+import { startSandbox } from "../src/sandbox/index.ts";
+import { appOctokit } from "../test/sandbox/support.ts";
+import { resolveRangeVersions } from "../src/github/versions-source.ts";
+const sb = await startSandbox({ history: "/work/shared/fixtures/histories/git__git.json.gz", validateRequests: false });
+const gh = appOctokit(sb) as any;
+await gh.rest.repos.get({ owner: sb.repo.owner, repo: sb.repo.name });
+const t = performance.now();
+const out = await resolveRangeVersions(gh, { owner: sb.repo.owner, repo: sb.repo.name }, { good: "v2.30.2", bad: "v2.55.0", filter: { include: "*", exclude: "", prereleases: true }, source: "graphql" }, pino({ level: "warn" }));
+console.log(JSON.stringify(out.cost), Math.round(performance.now() - t), "ms");
+console.log(sb.requests.filter((r) => r.route === "POST /graphql").map((r) => r.ms).join(" "));
+await sb.close();
