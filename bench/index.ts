@@ -118,8 +118,14 @@ function patchResults(markdown: string, sections: readonly SectionResult[], quic
       const next = text.slice(start + 4).search(/\n#{2,3} /);
       text = text.slice(0, start) + rendered + (next < 0 ? "" : text.slice(start + 4 + next + 1));
     } else {
+      // A new table goes where a full run would put it: before the first table numbered after it ("2d." before "3.").
+      const number = (title: string) => title.split(" ", 1)[0] ?? "";
       const details = text.indexOf("## Details");
-      text = details < 0 ? `${text.trimEnd()}\n\n${rendered}` : `${text.slice(0, details)}${rendered}\n${text.slice(details)}`;
+      const later = [...text.matchAll(/^### (.+)$/gm)].find(
+        (heading) => (details < 0 || (heading.index ?? 0) < details) && /^\d/.test(heading[1] ?? "") && number(heading[1] ?? "").localeCompare(number(table.title), "en", { numeric: true }) > 0,
+      );
+      const at = later?.index ?? (details < 0 ? -1 : details);
+      text = at < 0 ? `${text.trimEnd()}\n\n${rendered}` : `${text.slice(0, at)}${rendered}\n${text.slice(at)}`;
     }
   }
   const summaryStart = text.indexOf("### Targets\n");
