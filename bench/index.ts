@@ -4,6 +4,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runApiCostBench, runStartCostBench } from "./api-cost.js";
+import { runFlakyBench } from "./flaky.js";
 import { type PostgresForBench, startPostgres } from "./harness.js";
 import { runMemoryBench } from "./memory.js";
 import { runSearchBench } from "./search.js";
@@ -19,6 +20,7 @@ interface Section {
 
 const SECTIONS: readonly Section[] = [
   { name: "search efficiency", run: ({ quick }) => runSearchBench({ quick }) },
+  { name: "flaky CI from outside", run: runFlakyBench },
   { name: "API cost", run: runApiCostBench },
   { name: "first comment", run: runStartCostBench },
   { name: "webhook handling", run: runWebhookBench },
@@ -40,13 +42,15 @@ function machine(): string[] {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
+    options: { quick: { type: "boolean", default: false }, only: { type: "string" }, "update-results": { type: "boolean", default: false } },
   });
   const quick = values.quick === true;
-  // `--only "first comment"`: run the named sections (comma-separated) and update just their tables in results.md.
-  const only = values.only === undefined ? null : new Set(values.only.split(",").map((name) => name.trim()));
-  const sections = only === null ? SECTIONS : SECTIONS.filter((section) => only.has(section.name));
-  if (only !== null && sections.length !== only.size) throw new Error(`--only names sections among: ${SECTIONS.map((s) => s.name).join(", ")}`);
+  // `--only <words>` runs the sections whose name contains them and prints their tables; results.md keeps the last
+  // full run, so it is not rewritten, unless `--update-results` asks to put just these sections' tables in it.
+  const only = values.only?.toLowerCase();
+  // Several sections: their words separated by commas ("api cost,first comment").
+  const words = only?.split(",").map((word) => word.trim()).filter((word) => word !== "") ?? [];
+  const sections = only ? SECTIONS.filter((section) => words.some((word) => section.name.toLowerCase().includes(word))) : SECTIONS;
   const started = performance.now();
   const log = (line: string) => console.log(line);
   console.log(`Locate benchmark (${quick ? "quick" : "full"}), ${new Date().toISOString()}`);
@@ -76,12 +80,6 @@ async function main(): Promise<void> {
   };
   console.log(`\n${renderTable(targets)}\n\nTotal: ${seconds(totalMs)}`);
 
-  if (only !== null) {
-    writeFileSync(RESULTS, patchResults(readFileSync(RESULTS, "utf8"), results.map(({ result }) => result), quick));
-    console.log(`Tables of ${[...only].join(", ")} updated in ${RESULTS}`);
-    return;
-  }
-
   const markdown = [
     "# Locate benchmark results",
     "",
@@ -100,6 +98,15 @@ async function main(): Promise<void> {
     ...(results.some(({ result }) => (result.details ?? []).length > 0) ? ["## Details", ""] : []),
     ...results.flatMap(({ result }) => (result.details ?? []).map((table) => `${renderTable(table)}\n`)),
   ].join("\n");
+  if (only && values["update-results"] === true) {
+    writeFileSync(RESULTS, patchResults(readFileSync(RESULTS, "utf8"), results.map(({ result }) => result), quick));
+    console.log(`Tables of ${sections.map((section) => section.name).join(", ")} updated in ${RESULTS}`);
+    return;
+  }
+  if (only) {
+    console.log(`(--only: ${RESULTS} keeps the last full run; add --update-results to put these tables in it)`);
+    return;
+  }
   writeFileSync(RESULTS, markdown);
   console.log(`Results written to ${RESULTS}`);
 }
@@ -144,7 +151,7 @@ function patchResults(markdown: string, sections: readonly SectionResult[], quic
     const summary = renderTable({ title: "Targets", head: ["target", "measured", "met"], rows });
     text = `${text.slice(0, summaryStart)}${summary}\n${text.slice(summaryEnd)}`;
   }
-  const stamp = `\nTables of ${sections.length} section(s) last updated by \`npm run bench -- ${quick ? "--quick " : ""}--only …\` on ${new Date().toISOString()}; load average then ${os.loadavg().map((n) => n.toFixed(2)).join(" / ")}.\n`;
+  const stamp = `\nTables of ${sections.length} section(s) last updated by \`npm run bench -- ${quick ? "--quick " : ""}--only … --update-results\` on ${new Date().toISOString()}; load average then ${os.loadavg().map((n) => n.toFixed(2)).join(" / ")}.\n`;
   return text.replace(/\nTables of \d+ section\(s\) last updated by [^\n]*\n/, "\n").replace("\n## Summary", `${stamp}\n## Summary`);
 }
 

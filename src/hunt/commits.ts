@@ -1,5 +1,6 @@
 // The commit-level drill-down (§5 "Commit level"): after a tag-level answer, the same search over the first-parent
 // commits between the last good and the first bad tag.
+import { readFlakeHistory } from "../db/queries/flakes.js";
 import { ActiveHuntExists, type HuntSnapshot, insertHunt, recordEvent } from "../db/queries/hunts.js";
 import type { RepoRef } from "../github/client.js";
 import { GraphqlUnavailable, walkFirstParents } from "../github/graphql-history.js";
@@ -107,11 +108,10 @@ export async function startCommitHunt(deps: HuntDeps, parent: HuntSnapshot, send
         maxRuns: hunt.maxRuns,
         timeoutMinutes: hunt.timeoutMinutes,
         permission: hunt.permission,
-        repeat: hunt.repeat,
-        failThreshold: hunt.failThreshold,
-        // The ends were tested at tag level already.
-        verifyEndpoints: false,
-        confirm: hunt.confirm,
+        confidence: hunt.confidence,
+        flakeRate: hunt.flakeRate,
+        // The tag-level hunt's runs, recorded when it was found, tell how flaky the workflow is.
+        flakeHistory: (await readFlakeHistory(deps.store.db, hunt.repoId, hunt.workflow)) ?? null,
         createdBy: sender,
       },
       versions,

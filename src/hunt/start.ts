@@ -2,6 +2,7 @@
 import { workflowInputsProblem } from "../commands/index.js";
 import type { StartOptions } from "../commands/types.js";
 import type { RepoConfig } from "../config/repo-config.js";
+import { readFlakeHistory } from "../db/queries/flakes.js";
 import { ActiveHuntExists, findActiveHunt, insertHunt, recordEvent } from "../db/queries/hunts.js";
 import type { RepoRef } from "../github/client.js";
 import { resolveRangeVersions, versionsSourceFromEnv } from "../github/versions-source.js";
@@ -46,6 +47,7 @@ export async function startHunt(deps: HuntDeps, request: StartRequest): Promise<
   if (outcome.kind === "rejected") return { kind: "rejected", reply: describeResolveError(outcome.error) };
   const resolved = outcome;
 
+  const workflow = options.workflow ?? config.workflow;
   try {
     const hunt = await insertHunt(
       db,
@@ -61,14 +63,13 @@ export async function startHunt(deps: HuntDeps, request: StartRequest): Promise<
         bad: request.bad,
         state: "searching",
         autopilot: options.auto ?? false,
-        workflow: options.workflow ?? config.workflow,
+        workflow,
         dispatchRef: config["dispatch-ref"] ?? repo.defaultBranch,
         inputs,
         parallel: options.parallel ?? config.parallel,
-        repeat: options.repeat ?? config.repeat,
-        failThreshold: Math.min(config["fail-threshold"], options.repeat ?? config.repeat),
-        verifyEndpoints: options.verify ?? config["verify-endpoints"],
-        confirm: options.confirm ?? config.confirm,
+        confidence: options.confidence ?? config.confidence,
+        flakeRate: options.flakeRate ?? config["flake-rate"],
+        flakeHistory: (await readFlakeHistory(db, repo.id, workflow)) ?? null,
         candidates: config.candidates,
         maxRuns: config["max-runs"],
         timeoutMinutes: config["timeout-minutes"],
