@@ -17,6 +17,11 @@ const COMPARE = "GET /repos/{owner}/{repo}/compare/{basehead}";
 const GET_RUN = "GET /repos/{owner}/{repo}/actions/runs/{run_id}";
 const TAGS = "GET /repos/{owner}/{repo}/tags";
 const EDIT_COMMENT = "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}";
+const GRAPHQL = "POST /graphql";
+const DISPATCH = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
+const CREATE_COMMENT = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
+/** The requests that resolve a range: everything else before the first dispatch is the same whatever the path. */
+const RESOLVING_ROUTES = new Set([TAGS, COMPARE, GRAPHQL]);
 /** Locate resolves at most 300 compare pages (30,000 commits); ranges are kept well below that. */
 const MAX_RANGE_COMMITS = 20_000;
 /** Short runs keep the whole section quick; the order of events, not their spacing, decides what gets requested. */
@@ -169,6 +174,7 @@ function summaryRow(cost: HuntCost): { row: string[]; target: TargetResult } {
   const met = max <= k + 3;
   const tags = count(phases.resolving, TAGS);
   const compare = count(phases.resolving, COMPARE);
+  const graphql = count(phases.resolving, GRAPHQL);
   return {
     row: [
       cost.plan.label,
@@ -181,8 +187,8 @@ function summaryRow(cost: HuntCost): { row: string[]; target: TargetResult } {
       // The pure core's bound for this hunt: versions - 1 possible answers above the good end.
       String(ceilLog(Math.max(1, cost.versions - 1), k + 1)),
       String(cost.runs),
-      `${phases.resolving.length} (${tags} tags + ${compare} compare)`,
-      `${Math.ceil(range.tagsInRepo / 100)} + ${Math.ceil(range.commits / 100)}`,
+      `${phases.resolving.length} (${[tags > 0 ? `${tags} tags` : "", compare > 0 ? `${compare} compare` : "", graphql > 0 ? `${graphql} GraphQL` : ""].filter(Boolean).join(" + ") || "none"})`,
+      String(Math.ceil(range.tagsInRepo / 100) + 10),
       fixed(mean, 1),
       perRound.join(" · "),
       String(phases.finding.length),
@@ -258,6 +264,138 @@ export function huntPlans(quick: boolean): HuntPlan[] {
   return [...available, ...extra, { label: `synthetic ${synthetic.toLocaleString("en-US")} tags`, history: { tags: synthetic } }];
 }
 
+/** How Locate resolves versions (LOCATE_VERSIONS_SOURCE): REST only, GraphQL only, or its own choice. */
+type SourceName = "rest" | "graphql" | "auto";
+const SOURCES: readonly SourceName[] = ["rest", "graphql", "auto"];
+
+interface StartCost {
+  readonly source: SourceName;
+  /** Requests from the command to the first dispatch, all of them (token, permission, config, reaction, comment…). */
+  readonly beforeDispatch: number;
+  /** Of those, the ones that resolve the range: tags, compare and GraphQL. */
+  readonly resolving: number;
+  readonly graphql: number;
+  /** From posting the command to the app's first comment on the issue. */
+  readonly firstCommentMs: number;
+}
+
+/**
+ * One `/locate good..bad auto` until the first dispatch: what it costs GitHub and how long the person waits for the
+ * first comment. The path is chosen with LOCATE_VERSIONS_SOURCE, which the in-process app reads on each start.
+ */
+async function measureStart(plan: HuntPlan, range: Range, source: SourceName, pg: PostgresForBench): Promise<StartCost> {
+  const historyPath = typeof plan.history === "string" ? join(HISTORIES_DIR, plan.history) : undefined;
+  const sb = await startSandbox({
+    history: historyPath ?? plan.history,
+    seed: SEED,
+    firstBad: range.firstBad,
+    runDuration: { minMs: 60_000, maxMs: 60_000 },
+    permissions: { [USER]: "write" },
+    validateRequests: false,
+  });
+  const databaseUrl = await pg.newDatabase("start");
+  const previous = process.env.LOCATE_VERSIONS_SOURCE;
+  process.env.LOCATE_VERSIONS_SOURCE = source;
+  const app = await startAppInProcess(sb, { databaseUrl });
+  try {
+    const issue = await sb.openIssue({ user: USER, title: "Something broke between releases" });
+    const from = sb.requests.length;
+    const posted = Date.now();
+    await sb.postComment({ issue, user: USER, body: `/locate ${range.good}..${range.bad} auto` });
+    // The comment may come just after the first dispatch (both are written under the hunt's lock): wait for both.
+    await sb.waitFor(() => sb.requests.slice(from).some((r) => r.route === DISPATCH) && sb.requests.slice(from).some((r) => r.route === CREATE_COMMENT) ? true : undefined, {
+      timeoutMs: 120_000,
+      intervalMs: 10,
+      message: `the first dispatch of ${range.good}..${range.bad} on ${plan.label} (${source})`,
+    });
+    const requests = sb.requests.slice(from);
+    const dispatchAt = requests.findIndex((r) => r.route === DISPATCH);
+    const before = requests.slice(0, dispatchAt);
+    const comment = requests.find((r) => r.route === CREATE_COMMENT);
+    return {
+      source,
+      beforeDispatch: before.length,
+      resolving: before.filter((r) => RESOLVING_ROUTES.has(r.route)).length,
+      graphql: before.filter((r) => r.route === GRAPHQL).length,
+      // `at` is when the sandbox answered the create call: the moment the comment exists.
+      firstCommentMs: comment ? comment.at - posted : Number.NaN,
+    };
+  } finally {
+    if (previous === undefined) delete process.env.LOCATE_VERSIONS_SOURCE;
+    else process.env.LOCATE_VERSIONS_SOURCE = previous;
+    await app.stop();
+    await sb.close();
+  }
+}
+
+export function startPlans(quick: boolean): HuntPlan[] {
+  const fixtures = huntPlans(quick).filter((plan) => typeof plan.history === "string" && plan.parallel === undefined && plan.slowRuns === undefined);
+  const synthetic = quick ? [1_000] : [1_000, 10_000];
+  return [...fixtures, ...synthetic.map((tags) => ({ label: `synthetic ${tags.toLocaleString("en-US")} tags`, history: { tags } }))];
+}
+
+/** Table 2d: before the first dispatch, by path, against ⌈T/100⌉ + 10 resolving requests and 5 s to the first comment. */
+export async function runStartCostBench(options: { quick: boolean; pg: PostgresForBench; log: (line: string) => void }): Promise<SectionResult> {
+  const rows: string[][] = [];
+  const misses: string[] = [];
+  const slow: string[] = [];
+  let thousand: StartCost | undefined;
+  for (const plan of startPlans(options.quick)) {
+    const historyPath = typeof plan.history === "string" ? join(HISTORIES_DIR, plan.history) : undefined;
+    const graph = new Graph(historyPath ? loadHistoryFile(historyPath) : syntheticHistory((plan.history as { tags: number }).tags, SEED));
+    const range = chooseRange(graph, SEED);
+    const target = Math.ceil(range.tagsInRepo / 100) + 10;
+    const costs = new Map<SourceName, StartCost>();
+    for (const source of SOURCES) {
+      const cost = await measureStart(plan, range, source, options.pg);
+      costs.set(source, cost);
+      options.log(`  ${plan.label} (${source}): ${cost.resolving} resolving of ${cost.beforeDispatch} before the first dispatch, first comment after ${seconds(cost.firstCommentMs)}`);
+    }
+    const chosen = costs.get("auto");
+    const cell = (source: SourceName) => {
+      const cost = costs.get(source);
+      return cost ? [`${cost.resolving}${cost.graphql > 0 && cost.graphql < cost.resolving ? ` (${cost.graphql} GraphQL)` : ""}`, String(cost.beforeDispatch), seconds(cost.firstCommentMs)] : ["–", "–", "–"];
+    };
+    const met = chosen !== undefined && chosen.resolving <= target;
+    const fast = chosen !== undefined && chosen.firstCommentMs <= 5_000;
+    if (!met) misses.push(`${plan.label}: ${chosen?.resolving} > ${target}`);
+    if (!fast) slow.push(`${plan.label}: ${seconds(chosen?.firstCommentMs ?? Number.NaN)}`);
+    if (range.tagsInRepo === 1_000 && typeof plan.history !== "string") thousand = chosen;
+    rows.push([plan.label, `${range.good}..${range.bad}`, integer(range.tagsInRepo), integer(range.commits), String(target), ...cell("rest"), ...cell("graphql"), ...cell("auto"), mark(met && fast)]);
+  }
+  const table: Table = {
+    title: "2d. Before the first dispatch, by path: resolving requests and time to the first comment (sandbox, Locate in-process on Postgres)",
+    head: ["history", "range good..bad", "tags T", "commits", "⌈T/100⌉ + 10", "REST: resolving", "REST: all", "REST: 1st comment", "GraphQL: resolving", "GraphQL: all", "GraphQL: 1st comment", "chosen: resolving", "chosen: all", "chosen: 1st comment", "met"],
+    rows,
+    notes: [
+      "Same ranges as 2a. The command is `/locate good..bad auto`; measured from posting it to the first workflow dispatch. `resolving` = requests that list tags and compare (REST tags, REST compare, GraphQL); `all` = every request the app made before the first dispatch (installation token, permission, config, 👀 reaction, the comment, …), as GitHub sees them.",
+      "Paths (LOCATE_VERSIONS_SOURCE): REST = tags 100 per request and the compare's commits 100 per request, pages side by side after the first; GraphQL = tags 100 per request each with its comparison with good and bad, then ancestry checks 100 per request where maintenance lines cross the main line; chosen (the default) = GraphQL, with the REST compare where its pages cost no more than the ancestry checks left to ask, and REST throughout where GraphQL fails.",
+      "`1st comment` = from posting the command to the app's first comment on the issue (the request that created it, as the sandbox logged it). Wall time on a shared 2-core machine: the load varies between rows.",
+      "Met: the chosen path needs ≤ ⌈T/100⌉ + 10 resolving requests and shows its first comment within 5 s.",
+    ],
+  };
+  const targets: TargetResult[] = [
+    {
+      target: "API: resolving a range ≤ ⌈T/100⌉ + 10 requests (chosen path, every fixture range and synthetic repository)",
+      measured: misses.length === 0 ? `all ${rows.length} ranges` : `over in ${misses.join("; ")}`,
+      met: misses.length === 0,
+    },
+    {
+      target: "API: first comment within 5 s of the command (chosen path, sandbox)",
+      measured: slow.length === 0 ? `all ${rows.length} ranges` : `slower in ${slow.join("; ")}`,
+      met: slow.length === 0,
+    },
+  ];
+  if (thousand) {
+    targets.push({
+      target: "API: a 1,000-tag repository needs ≤ 20 requests before the first dispatch (from outside)",
+      measured: `${thousand.beforeDispatch} (${thousand.resolving} resolving)`,
+      met: thousand.beforeDispatch <= 20,
+    });
+  }
+  return { tables: [table], targets };
+}
+
 export async function runApiCostBench(options: { quick: boolean; pg: PostgresForBench; log: (line: string) => void }): Promise<SectionResult> {
   const plans = huntPlans(options.quick);
   const hunts: HuntCost[] = [];
@@ -270,13 +408,13 @@ export async function runApiCostBench(options: { quick: boolean; pg: PostgresFor
   const tables: Table[] = [
     {
       title: "2a. GitHub requests per auto-pilot hunt (sandbox, Locate in-process on Postgres)",
-      head: ["history", "range good..bad", "tags", "versions", "commits", "k", "rounds", "⌈log_(k+1) n⌉", "runs", "resolving", "⌈tags/100⌉ + ⌈commits/100⌉", "per round", "by round", "finding", "total", "comment edits", "run polls", "right", "≤ k+3"],
+      head: ["history", "range good..bad", "tags", "versions", "commits", "k", "rounds", "⌈log_(k+1) n⌉", "runs", "resolving", "⌈T/100⌉ + 10", "per round", "by round", "finding", "total", "comment edits", "run polls", "right", "≤ k+3"],
       rows: summary.map((s) => s.row),
       notes: [
         "Range: bad = newest tag on the default branch; good = the oldest tag on it that is an ancestor of bad with ≤ 20,000 commits between them (Locate reads at most 30,000). The hidden first bad is a seeded tag of the range comparable with all the others.",
         "The command is `/locate good..bad auto` (k = 3 unless `parallel=` is shown). Phases are cut by time: before the first dispatch = resolving; a round = from its first dispatch to the next round's (rounds are the app's own numbering); finding = after the last verdict. Runs take 30–90 ms unless shown otherwise, and the reconciler's periodic pass is off (every 3,600 s) unless shown otherwise.",
         "`run polls` = GET of a workflow run: the reconciler asking about runs in flight; `comment edits` = PATCH of the hunt comment. `⌈log_(k+1) n⌉` is the pure core's bound for the hunt (n = versions − 1 possible answers); Locate's own rounds add the endpoint checks (run with round 1) and a confirmation of the last good and first bad before naming the answer.",
-        "Locate resolves versions with the tags list (100 per request) and the REST compare API (100 commits per request): the `⌈tags/100⌉ + ⌈commits/100⌉` column is that floor.",
+        "`resolving` counts every request before the first dispatch (token, permission, config, reaction included) and names the ones that resolve the range; Locate's default path lists tags over GraphQL with their comparisons to both ends (2d compares the paths). `⌈T/100⌉ + 10` is the target for the resolving requests alone.",
       ],
     },
     {

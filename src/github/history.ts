@@ -1,8 +1,9 @@
-// Tags and commit ranges read from GitHub: the raw material of version resolution (§5).
+// Tags and commit ranges read from GitHub's REST API: the raw material of version resolution (§5) where GraphQL is not used.
 //
 // Cost: tags are listed 100 per request; the range good..bad comes from the compare API, 100 commits per
-// request, with parents and committer dates, which is exactly what ancestry ordering needs. A later
-// optimisation may switch large ranges to GraphQL; the functions here keep their shapes either way.
+// request, with parents and committer dates, which is exactly what ancestry ordering needs. Both are numbered
+// pages, so after the first (which tells how many there are) the others are fetched side by side.
+// graphql-history.ts resolves large ranges with far fewer requests; versions-source.ts chooses.
 import type { CompareStatus, RangeCommit as GraphCommit, TagRef } from "../versions/types.js";
 import { type GitHub, type RepoRef, repoParams } from "./client.js";
 
@@ -33,9 +34,34 @@ export class RangeTooLargeError extends Error {
   }
 }
 
+/** Pages fetched at once after the first; Octokit's throttling queues any beyond its own limit anyway. */
+const PARALLEL_PAGES = 8;
+
+/** Runs `task` for 0..count-1 with at most `limit` in flight, results in index order. */
+export async function mapLimited<T>(count: number, limit: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const results = new Array<T>(count);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < count; index = next++) results[index] = await task(index);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  return results;
+}
+
+/** The page number of rel="last" in a Link header, or undefined when there is none (a single page). */
+export function lastPageOf(link: string | undefined): number | undefined {
+  const last = link?.split(",").find((part) => /rel="last"/.test(part));
+  const page = last ? /[?&]page=(\d+)/.exec(last)?.[1] : undefined;
+  return page === undefined ? undefined : Number(page);
+}
+
+/** Every tag, 100 per request: the first page names the last, and the rest come side by side. */
 export async function listTags(gh: GitHub, repo: RepoRef): Promise<TagRef[]> {
-  const tags = await gh.paginate(gh.rest.repos.listTags, { ...repoParams(repo), per_page: PAGE });
-  return tags.map((tag) => ({ name: tag.name, sha: tag.commit.sha }));
+  const params = { ...repoParams(repo), per_page: PAGE };
+  const first = await gh.rest.repos.listTags({ ...params, page: 1 });
+  const last = lastPageOf(first.headers.link) ?? 1;
+  const rest = await mapLimited(last - 1, PARALLEL_PAGES, async (index) => (await gh.rest.repos.listTags({ ...params, page: index + 2 })).data);
+  return [first.data, ...rest].flat().map((tag) => ({ name: tag.name, sha: tag.commit.sha }));
 }
 
 type CompareData = Awaited<ReturnType<GitHub["rest"]["repos"]["compareCommitsWithBasehead"]>>["data"];
@@ -77,13 +103,9 @@ export async function compareRange(gh: GitHub, repo: RepoRef, base: string, head
   };
   if (status !== "ahead") return { ...result, commits: [] };
   if (first.total_commits > MAX_COMPARE_PAGES * PAGE) throw new RangeTooLargeError(first.total_commits);
-  const commits = first.commits.map(toRangeCommit);
-  for (let page = 2; commits.length < first.total_commits && page <= MAX_COMPARE_PAGES; page++) {
-    const data = await comparePage(gh, repo, base, head, page, PAGE);
-    if (data.commits.length === 0) break;
-    commits.push(...data.commits.map(toRangeCommit));
-  }
-  return { ...result, commits };
+  const pages = Math.min(MAX_COMPARE_PAGES, Math.ceil(first.total_commits / PAGE));
+  const rest = await mapLimited(Math.max(0, pages - 1), PARALLEL_PAGES, async (index) => (await comparePage(gh, repo, base, head, index + 2, PAGE)).commits);
+  return { ...result, commits: [first.commits, ...rest].flat().map(toRangeCommit) };
 }
 
 /** The first commits of a range and its size, for the found answer: one request. */

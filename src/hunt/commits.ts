@@ -2,8 +2,11 @@
 // commits between the last good and the first bad tag.
 import { readFlakeHistory } from "../db/queries/flakes.js";
 import { ActiveHuntExists, type HuntSnapshot, insertHunt, recordEvent } from "../db/queries/hunts.js";
+import type { RepoRef } from "../github/client.js";
+import { GraphqlUnavailable, walkFirstParents } from "../github/graphql-history.js";
 import { RangeTooLargeError, compareRange } from "../github/history.js";
 import type { RangeCommit } from "../github/history.js";
+import { versionsSourceFromEnv } from "../github/versions-source.js";
 import { inlineCode } from "../render/escape.js";
 import type { HuntDeps } from "./engine.js";
 import { repoOf } from "./engine.js";
@@ -29,6 +32,39 @@ export function firstParentChain(range: readonly RangeCommit[], goodSha: string,
   return chain.reverse();
 }
 
+type Line =
+  | { readonly kind: "line"; readonly chain: readonly { sha: string; title: string }[]; readonly badTitle: string | null }
+  | { readonly kind: "too-large"; readonly totalCommits: number };
+
+/**
+ * The first-parent line between two tags: over GraphQL, 100 first parents per request whatever was merged in from
+ * the side; from the REST compare (every commit of the range, 100 per request) where good is not on bad's line, where
+ * GraphQL fails, or where the operator chose REST. Both give the same line.
+ */
+async function firstParentLine(deps: HuntDeps, repo: RepoRef, good: { names: readonly string[]; sha: string }, bad: { names: readonly string[]; sha: string }): Promise<Line> {
+  const goodName = good.names[0];
+  const badName = bad.names[0];
+  if (versionsSourceFromEnv(deps.log) !== "rest" && goodName !== undefined && badName !== undefined) {
+    try {
+      const walk = await walkFirstParents(deps.gh, repo, { name: goodName, sha: good.sha }, { name: badName, sha: bad.sha });
+      deps.log.info({ path: "graphql", requests: walk.requests, outcome: walk.kind }, "first-parent line walked");
+      if (walk.kind === "chain") return { kind: "line", chain: walk.chain, badTitle: walk.bad.title };
+    } catch (error) {
+      if (!(error instanceof GraphqlUnavailable)) throw error;
+      deps.log.warn({ err: error.cause ?? error, reason: error.message, good: good.sha, bad: bad.sha }, "GraphQL first-parent walk failed; reading the range from the REST compare");
+    }
+  }
+  let range;
+  try {
+    range = await compareRange(deps.gh, repo, good.sha, bad.sha);
+  } catch (error) {
+    if (!(error instanceof RangeTooLargeError)) throw error;
+    return { kind: "too-large", totalCommits: error.totalCommits };
+  }
+  const badCommit = range.commits.find((commit) => commit.sha === bad.sha);
+  return { kind: "line", chain: firstParentChain(range.commits, good.sha, bad.sha), badTitle: badCommit?.title ?? null };
+}
+
 export async function startCommitHunt(deps: HuntDeps, parent: HuntSnapshot, sender: string): Promise<CommitHuntOutcome> {
   const { hunt } = parent;
   if (hunt.mode !== "tags") return { kind: "rejected", reply: "This hunt is already at commit level." };
@@ -36,21 +72,17 @@ export async function startCommitHunt(deps: HuntDeps, parent: HuntSnapshot, send
   const lastGood = parent.versions[search.lastGood];
   const firstBad = parent.versions[search.firstBad];
   if (!lastGood || !firstBad) throw new Error(`hunt ${hunt.id}: found positions outside the versions`);
-  let range;
-  try {
-    range = await compareRange(deps.gh, repoOf(hunt), lastGood.sha, firstBad.sha);
-  } catch (error) {
-    if (!(error instanceof RangeTooLargeError)) throw error;
-    return { kind: "rejected", reply: `The two tags are ${error.totalCommits} commits apart, more than Locate reads in one go.` };
+  const line = await firstParentLine(deps, repoOf(hunt), lastGood, firstBad);
+  if (line.kind === "too-large") {
+    return { kind: "rejected", reply: `The two tags are ${line.totalCommits} commits apart, more than Locate reads in one go.` };
   }
-  const chain = firstParentChain(range.commits, lastGood.sha, firstBad.sha);
-  const badCommit = range.commits.find((commit) => commit.sha === firstBad.sha);
+  const { chain, badTitle } = line;
   const goodName = lastGood.names[0] ?? lastGood.sha.slice(0, 7);
   const badName = firstBad.names[0] ?? firstBad.sha.slice(0, 7);
   const versions = [
     { names: [goodName], sha: lastGood.sha, title: null },
     ...chain.map((commit) => ({ names: [commit.sha.slice(0, 7)], sha: commit.sha, title: commit.title })),
-    { names: [badName], sha: firstBad.sha, title: badCommit?.title ?? null },
+    { names: [badName], sha: firstBad.sha, title: badTitle },
   ];
   try {
     const child = await insertHunt(

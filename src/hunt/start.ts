@@ -5,9 +5,9 @@ import type { RepoConfig } from "../config/repo-config.js";
 import { readFlakeHistory } from "../db/queries/flakes.js";
 import { ActiveHuntExists, findActiveHunt, insertHunt, recordEvent } from "../db/queries/hunts.js";
 import type { RepoRef } from "../github/client.js";
-import { RangeTooLargeError, compareRange, listTags } from "../github/history.js";
+import { resolveRangeVersions, versionsSourceFromEnv } from "../github/versions-source.js";
 import { inlineCode } from "../render/escape.js";
-import { describeResolveError, lookupEndpoints, resolveVersions } from "../versions/resolve.js";
+import { describeResolveError } from "../versions/resolve.js";
 import type { HuntDeps } from "./engine.js";
 
 export interface StartRequest {
@@ -34,23 +34,18 @@ export async function startHunt(deps: HuntDeps, request: StartRequest): Promise<
   const inputsProblem = workflowInputsProblem(inputs);
   if (inputsProblem) return { kind: "rejected", reply: `${inputsProblem} (counting the \`inputs:\` of .github/locate.yml)` };
 
-  const tags = await listTags(deps.gh, repo);
-  const endpoints = lookupEndpoints(tags, request.good, request.bad);
-  if (!endpoints.ok) return { kind: "rejected", reply: describeResolveError(endpoints.error) };
-
-  let compare;
-  try {
-    compare = await compareRange(deps.gh, repo, endpoints.good.sha, endpoints.bad.sha);
-  } catch (error) {
-    if (!(error instanceof RangeTooLargeError)) throw error;
+  const filter = { ...config.tags, ...(options.filter ? { include: options.filter } : {}) };
+  const source = versionsSourceFromEnv(deps.log);
+  const outcome = await resolveRangeVersions(deps.gh, repo, { good: request.good, bad: request.bad, filter, source }, deps.log);
+  deps.log.info({ ...outcome.cost, outcome: outcome.kind }, "versions resolved");
+  if (outcome.kind === "too-large") {
     return {
       kind: "rejected",
-      reply: `The range ${inlineCode(request.good)}..${inlineCode(request.bad)} holds ${error.totalCommits} commits, more than Locate reads in one go. Start from a closer good tag.`,
+      reply: `The range ${inlineCode(request.good)}..${inlineCode(request.bad)} holds ${outcome.totalCommits} commits, more than Locate reads in one go. Start from a closer good tag.`,
     };
   }
-  const filter = { ...config.tags, ...(options.filter ? { include: options.filter } : {}) };
-  const resolved = resolveVersions({ tags, good: endpoints.good, bad: endpoints.bad, compare, filter });
-  if (!resolved.ok) return { kind: "rejected", reply: describeResolveError(resolved.error) };
+  if (outcome.kind === "rejected") return { kind: "rejected", reply: describeResolveError(outcome.error) };
+  const resolved = outcome;
 
   const workflow = options.workflow ?? config.workflow;
   try {

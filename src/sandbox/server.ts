@@ -2,6 +2,8 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { looksLikeJwt, verifyAppJwt } from "./auth.js";
+import { Comparisons } from "./comparisons.js";
+import { githubSchema, runGraphql } from "./graphql.js";
 import { error } from "./http.js";
 import type { OpenApi } from "./openapi.js";
 import type { ApiRequest, ApiResponse, Router } from "./router.js";
@@ -10,10 +12,16 @@ import { githubMessage, validate } from "./validate.js";
 import type { World } from "./world.js";
 
 const API_PREFIX = "/api/v3";
+/** Where GHES serves GraphQL, and where Octokit sends it for a base URL ending in /api/v3. */
+const GRAPHQL_PATH = "/api/graphql";
+/** One commit-count cache per sandbox: the ends of a range are compared with every tag. */
+const comparisonsOf = new WeakMap<World, Comparisons>();
 const MAX_BODY = 5 * 1024 * 1024;
 const RATE_LIMIT = 15_000;
 
 export function requestHandler(world: World, router: Router, api: OpenApi): (req: IncomingMessage, res: ServerResponse) => void {
+  // Building GitHub's GraphQL schema takes a few hundred milliseconds: pay it before the first query, not during it.
+  if (world.graphql) githubSchema();
   return (req, res) => {
     handle(world, router, api, req, res).catch((err: unknown) => {
       // A sandbox bug must surface loudly rather than look like a GitHub outage.
@@ -48,7 +56,27 @@ async function handle(world: World, router: Router, api: OpenApi, req: IncomingM
     world.onRequest?.(entry);
   };
 
-  if (url.pathname === "/api/graphql") return finish(error(501, `sandbox does not model ${method} /api/graphql`));
+  if (url.pathname === GRAPHQL_PATH) {
+    route = `${method} /graphql`;
+    // A server without GraphQL (or with it switched off) answers like any unknown path.
+    if (!world.graphql || method !== "POST") return finish(error(404, "Not Found"));
+    const denied = authenticate(world, "installation", req.headers.authorization);
+    if (denied) return finish(denied);
+    try {
+      parsedBody = JSON.parse(raw.toString("utf8"));
+    } catch {
+      return finish(error(400, "Problems parsing JSON"));
+    }
+    const injected = takeInjection(world, method, route, url.pathname);
+    if (injected) return finish(injected);
+    let comparisons = comparisonsOf.get(world);
+    if (!comparisons) {
+      comparisons = new Comparisons(world.graph);
+      comparisonsOf.set(world, comparisons);
+    }
+    const result = runGraphql(world, comparisons, parsedBody);
+    return finish({ status: result.status, body: result.body, headers: { "x-ratelimit-resource": "graphql" } });
+  }
   if (!url.pathname.startsWith(`${API_PREFIX}/`)) return finish(error(404, "Not Found"));
   const path = url.pathname.slice(API_PREFIX.length);
   route = `${method} ${path}`;

@@ -43,6 +43,8 @@ export interface SandboxOptions {
   /** Called after every API request and every finished delivery attempt (the CLI prints them). */
   onRequest?: (entry: RequestLogEntry) => void;
   onDelivery?: (entry: DeliveryLogEntry) => void;
+  /** Serve GraphQL at /api/graphql (default true); false answers 404 there, like a server without it. */
+  graphql?: boolean;
   /** Validate modelled requests against GitHub's OpenAPI description (default true). */
   validateRequests?: boolean;
 }

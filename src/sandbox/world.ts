@@ -61,6 +61,7 @@ export class World implements ShapeContext {
   readonly injections: Injection[] = [];
   readonly dispatchMode: "details" | "legacy";
   readonly validateRequests: boolean;
+  readonly graphql: boolean;
   config: string | undefined;
   readonly onRequest: ((entry: RequestLogEntry) => void) | undefined;
   private readonly roles: Map<string, Role>;
@@ -98,6 +99,7 @@ export class World implements ShapeContext {
     this.config = options.config;
     this.dispatchMode = options.dispatchMode ?? "details";
     this.validateRequests = options.validateRequests ?? true;
+    this.graphql = options.graphql ?? true;
     this.onRequest = options.onRequest;
 
     const w = options.workflow === null ? null : (options.workflow ?? {});

@@ -147,6 +147,26 @@ function mergeParents(
   return fresh;
 }
 
+/**
+ * The same greedy placement from known ancestor pairs [ancestor, descendant] (indices into items) instead of the
+ * range's commits. The pairs need not be all of ancestry: every pair whose ancestor has the larger (date, name) must
+ * be there, and any others may be (see ancestry.ts for why that yields the same order). Repeated pairs count once.
+ */
+export function orderByKnownAncestry(items: readonly OrderItem[], pairs: readonly (readonly [number, number])[]): number[] {
+  const waitingOn = new Int32Array(items.length);
+  const unblocks: number[][] = items.map(() => []);
+  const seen = new Set<number>();
+  for (const [ancestor, descendant] of pairs) {
+    if (ancestor === descendant || ancestor >= items.length || descendant >= items.length) continue;
+    const key = ancestor * items.length + descendant;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    waitingOn[descendant] = (waitingOn[descendant] ?? 0) + 1;
+    unblocks[ancestor]?.push(descendant);
+  }
+  return placeInOrder(items, waitingOn, unblocks);
+}
+
 function placeGreedily(items: readonly OrderItem[], below: readonly Uint32Array[]): number[] {
   const waitingOn = new Int32Array(items.length);
   const unblocks: number[][] = items.map(() => []);
@@ -163,7 +183,11 @@ function placeGreedily(items: readonly OrderItem[], below: readonly Uint32Array[
       }
     }
   }
+  return placeInOrder(items, waitingOn, unblocks);
+}
 
+/** Places items whose ancestors are all placed, smallest (date, name, index) first. */
+function placeInOrder(items: readonly OrderItem[], waitingOn: Int32Array, unblocks: readonly number[][]): number[] {
   const before = (a: number, b: number): boolean => {
     const x = items[a];
     const y = items[b];

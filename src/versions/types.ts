@@ -31,6 +31,26 @@ export interface RangeCompare {
   readonly baseDate?: number | null;
 }
 
+/** GitHub's comparison of a tag (the base) with one end of the range (the head), as GraphQL `Ref.compare` gives it. */
+export interface RefComparison {
+  /** "ahead": the end is ahead of the tag, so the tag is a proper ancestor of it; "identical": the same commit. */
+  readonly status: CompareStatus;
+  /** Commits of the end that the tag lacks. */
+  readonly aheadBy: number;
+  /** Commits of the tag that the end lacks. */
+  readonly behindBy: number;
+}
+
+/** A tag as the GraphQL listing gives it: its commit and that commit's date, compared with both ends of the range. */
+export interface TagFacts extends TagRef {
+  /** Committer time of the tag's commit, unix seconds. */
+  readonly date: number;
+  /** compare(tag → good); null when GitHub gave none. */
+  readonly toGood: RefComparison | null;
+  /** compare(tag → bad), its status only (the counts are not needed); null when GitHub gave none. */
+  readonly toBad: Pick<RefComparison, "status"> | null;
+}
+
 /** One point of the search: a commit and every tag name that stands for it. */
 export interface Version {
   /** At least one name; the first names the version (for an endpoint: the name the user gave). */

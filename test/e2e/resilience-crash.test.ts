@@ -200,8 +200,9 @@ describe("a crash mid-hunt, then a restart on the same database", () => {
   it("while handling a command: GitHub's redelivery of the failed delivery runs it", { timeout: 60_000 }, async () => {
     const rig = await startRig({ seed: 606, history: { tags: TAGS }, permissions: { alice: "maintain" }, appEnv: APP_ENV });
     const first = await rig.launch("locate before the crash");
-    // Reading the tags is the start command's first step after its delivery was claimed.
-    const killed = killWhen(rig, first, "before", (req) => req.method === "GET" && /\/repos\/[^/]+\/[^/]+\/tags/.test(req.path));
+    // Reading the tags (over GraphQL, or REST where GraphQL is not used) is the start command's first step after its
+    // delivery was claimed.
+    const killed = killWhen(rig, first, "before", (req) => (req.method === "POST" && req.path === "/api/graphql") || (req.method === "GET" && /\/repos\/[^/]+\/[^/]+\/tags/.test(req.path)));
     const { issue, commandDelivery } = await openHunt(rig, `/locate v0.1.0..v0.${TAGS}.0 auto`);
     await killed;
     await rig.sb.idle();

@@ -1,6 +1,10 @@
 // A small stateful GitHub behind nock for integration tests: a linear repository with tags, issue comments,
 // permissions and workflow dispatch. Requests nothing here models are collected as `unmatched` and fail the test.
+// GraphQL is answered by the sandbox's executor (checked against GitHub's schema) over this same history.
 import nock from "nock";
+import { Comparisons } from "../../src/sandbox/comparisons.js";
+import { type GraphqlRepository, runGraphql } from "../../src/sandbox/graphql.js";
+import { Graph } from "../../src/sandbox/history.js";
 import { REPO } from "./payloads.js";
 
 export const API = "https://api.github.com";
@@ -57,6 +61,22 @@ export class NockGitHub {
     this.#intercept();
   }
 
+  /** The history as the sandbox's GraphQL executor sees it, with this helper's own titles. */
+  #graphqlRepository(): GraphqlRepository {
+    const graph = new Graph({
+      repo: `${REPO.owner}/${REPO.repo}`,
+      defaultBranch: "main",
+      defaultBranchSha: this.commits.at(-1)?.sha ?? "",
+      commits: this.commits.map((c) => [c.sha, c.parents, Date.parse(c.date) / 1000]),
+      tags: this.tags.map((t) => ({ name: t.name, sha: t.sha, date: Date.parse(this.commits[t.index * 2]?.date ?? "") / 1000, annotated: false })),
+    });
+    return {
+      repo: { owner: { login: REPO.owner }, name: REPO.repo },
+      graph,
+      commitInfo: (index) => ({ message: `${this.commits[index]?.title ?? ""}\n\nbody`, author: { name: "Dev", email: "dev@example.com", login: "dev" } }),
+    };
+  }
+
   /** Conclusions to report instead of the truth, per tested name, used up one run at a time (flaky or broken runs). */
   readonly forced = new Map<string, string[]>();
 
@@ -99,6 +119,16 @@ export class NockGitHub {
   #intercept(): void {
     const base = `/repos/${REPO.owner}/${REPO.repo}`;
     const scope = nock(API).persist();
+    let graphql: { repository: GraphqlRepository; comparisons: Comparisons } | undefined;
+    scope.post("/graphql").reply((_uri: string, body: nock.Body) => {
+      this.requests.push("POST /graphql");
+      if (!graphql) {
+        const repository = this.#graphqlRepository();
+        graphql = { repository, comparisons: new Comparisons(repository.graph) };
+      }
+      const result = runGraphql(graphql.repository, graphql.comparisons, body);
+      return [result.status, result.body];
+    });
     scope
       .get((uri) => uri.startsWith(`${base}/tags`))
       .reply(200, (uri: string) => {

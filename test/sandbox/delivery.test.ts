@@ -92,14 +92,16 @@ describe("webhook delivery", () => {
 });
 
 describe("calls the sandbox does not model", () => {
-  it("answers 501 naming the call, for REST and GraphQL", async () => {
+  it("answers 501 naming the call for REST, and an error naming the field for GraphQL", async () => {
     const octokit = appOctokit(sb);
     const rest = await failure(octokit.pulls.list(ownerRepo(sb)));
     expect(rest.status).toBe(501);
     expect(rest.data.message).toBe(`sandbox does not model GET /repos/${sb.repo.owner}/${sb.repo.name}/pulls`);
-    const gql = await fetch(`${sb.url}/api/graphql`, { method: "POST", body: "{}" });
-    expect(gql.status).toBe(501);
-    expect(sb.requests.at(-1)!.route).toBe("POST /api/graphql");
+    const gql = await octokit
+      .graphql(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { stargazerCount } }`, { owner: sb.repo.owner, name: sb.repo.name })
+      .then(() => null, (error: { errors?: { message: string }[] }) => error.errors?.[0]?.message);
+    expect(gql).toBe("sandbox does not model Repository.stargazerCount");
+    expect(sb.requests.at(-1)!.route).toBe("POST /graphql");
   });
 
   it("404s other repositories, like GitHub for a repo the installation cannot see", async () => {

@@ -8,6 +8,7 @@ import {
   resolveVersions,
 } from "../../src/versions/resolve.js";
 import type { ResolveError, TagFilter, Version } from "../../src/versions/resolve.js";
+import { resolveByAncestry } from "../helpers/ancestry-path.js";
 import { HISTORY_NAMES, loadHistory } from "../helpers/histories.js";
 import type { History, HistoryName } from "../helpers/histories.js";
 
@@ -83,12 +84,18 @@ function pickAncestorPairs(history: History, count: number, random: () => number
 
 type Resolved = ReturnType<typeof resolveVersions>;
 
-function resolveRange(
+/** The two ways Locate resolves a range: the REST compare's commits, or GraphQL tag comparisons and ancestry checks. */
+const PATHS = ["rest", "graphql"] as const;
+type ResolvePath = (typeof PATHS)[number];
+
+function resolveRangeBy(
+  path: ResolvePath,
   history: History,
   good: string,
   bad: string,
   options: { filter?: TagFilter; random?: () => number } = {},
 ): Resolved {
+  if (path === "graphql") return resolveByAncestry(history, good, bad, options.filter ?? DEFAULT_TAG_FILTER);
   const endpoints = lookupEndpoints(history.tags, good, bad);
   if (!endpoints.ok) return endpoints;
   const compare = history.compareRange(endpoints.good.sha, endpoints.bad.sha);
@@ -208,153 +215,158 @@ function expectMatchesGit(history: History, good: string, bad: string, versions:
   }
 }
 
-// In all eight histories the dates of tagged commits never contradict their ancestry, so these
-// ranges cannot tell ordering by ancestry from ordering by date alone; the made-up histories in
-// versions.test.ts (clock skew, equal dates) do.
-describe.each(HISTORY_NAMES)("%s", (name) => {
-  const count = PAIRS_PER_HISTORY[name];
-  it(`resolves ${count} random ancestor pairs exactly like git tag --merged bad --no-merged good (seed ${SEED})`, () => {
-    const history = loadHistory(name);
-    const random = seededRandom(seedFor(name));
-    const sizes: number[] = [];
-    for (const [good, bad] of pickAncestorPairs(history, count, random)) {
-      const context = `${name} ${good}..${bad} (VERSIONS_SEED=${SEED})`;
-      const versions = versionsOf(resolveRange(history, good, bad, { random }), context);
-      expectMatchesGit(history, good, bad, versions, context);
-      sizes.push(versions.length);
-    }
-    // The pairs must include both tiny and large ranges, or the test proves little.
-    expect(Math.min(...sizes)).toBeLessThanOrEqual(4);
-    expect(Math.max(...sizes)).toBeGreaterThanOrEqual(Math.min(40, history.tags.length / 8));
-  });
+describe.each(PATHS)("by the %s path", (path) => {
+  const resolveRange = (history: History, good: string, bad: string, options: { filter?: TagFilter; random?: () => number } = {}) =>
+    resolveRangeBy(path, history, good, bad, options);
 
-  it("refuses every pair whose good is not an ancestor of bad, naming reversed ranges as such", () => {
-    const history = loadHistory(name);
-    const random = seededRandom(seedFor(`${name}/refused`));
-    for (const [good, bad] of pickAncestorPairs(history, 10, random)) {
-      expect(errorOf(resolveRange(history, bad, good)), `${name} ${bad}..${good}`).toEqual({ kind: "reversed", good: bad, bad: good });
-    }
-  });
-});
-
-describe("where semver, dates and ancestry disagree", () => {
-  it("redis: 7.0.x and 7.2.x are separate lines; 3.0-alpha0 (2011) is an ancestor of 2.6.0-rc1 (2012)", () => {
-    const redis = loadHistory("redis__redis");
-    expect(errorOf(resolveRange(redis, "7.0.15", "7.2.4"))).toMatchObject({ kind: "diverged", good: "7.0.15", bad: "7.2.4" });
-    expect(errorOf(resolveRange(redis, "7.2.4", "7.0.15"))).toMatchObject({ kind: "diverged" });
-    const versions = versionsOf(resolveRange(redis, "3.0-alpha0", "2.6.0-rc1"), "redis 3.0-alpha0..2.6.0-rc1");
-    expect(firstNames(versions)).toEqual(["3.0-alpha0", "with-deprecated-diskstore", "2.6.0-rc1"]);
-    expectMatchesGit(redis, "3.0-alpha0", "2.6.0-rc1", versions, "redis");
-    expect(errorOf(resolveRange(redis, "2.6.0-rc1", "3.0-alpha0"))).toEqual({ kind: "reversed", good: "2.6.0-rc1", bad: "3.0-alpha0" });
-  });
-
-  it("redis: two names on one commit (2.0.0 and v2.0.0-stable) are one version, and cannot be a range", () => {
-    const redis = loadHistory("redis__redis");
-    expect(errorOf(resolveRange(redis, "2.0.0", "v2.0.0-stable"))).toEqual({ kind: "same-tag", name: "2.0.0", other: "v2.0.0-stable" });
-    const good = redis.tags.find((tag) => redis.isAncestor(tag.sha, redis.tag("2.0.0").sha) && tag.sha !== redis.tag("2.0.0").sha);
-    expect(good).toBeDefined();
-    const versions = versionsOf(resolveRange(redis, good?.name ?? "", "v2.0.0-stable"), "redis ..v2.0.0-stable");
-    expect(versions[versions.length - 1]?.names).toEqual(["v2.0.0-stable", "2.0.0"]);
-  });
-
-  it("vite: no v6.0.0-alpha.* is an ancestor of v6.0.0, every v6.0.0-beta.* is", () => {
-    const vite = loadHistory("vitejs__vite");
-    const alphas = vite.tags.filter((tag) => tag.name.startsWith("v6.0.0-alpha."));
-    const betas = vite.tags.filter((tag) => tag.name.startsWith("v6.0.0-beta."));
-    expect(alphas).toHaveLength(25);
-    for (const alpha of alphas) expect(errorOf(resolveRange(vite, alpha.name, "v6.0.0")).kind, alpha.name).toBe("diverged");
-    const versions = versionsOf(resolveRange(vite, "v5.4.0", "v6.0.0"), "vite v5.4.0..v6.0.0");
-    expectMatchesGit(vite, "v5.4.0", "v6.0.0", versions, "vite v5.4.0..v6.0.0");
-    const names = versions.flatMap((version) => version.names);
-    expect(names.filter((tagName) => tagName.startsWith("v6.0.0-alpha."))).toEqual([]);
-    // The betas form one line, so ancestry alone puts them in release order.
-    expect(names.filter((tagName) => tagName.startsWith("v6.0.0-beta."))).toEqual(betas.map((tag) => tag.name).sort((a, b) => Number(a.split(".").pop()) - Number(b.split(".").pop())));
-  });
-
-  it("vite: filters pick one release line while keeping the endpoints", () => {
-    const vite = loadHistory("vitejs__vite");
-    const filtered = (include: string, prereleases = true) =>
-      versionsOf(resolveRange(vite, "v5.4.0", "v6.0.0", { filter: { include, exclude: "", prereleases } }), `vite ${include}`);
-    const all = versionsOf(resolveRange(vite, "v5.4.0", "v6.0.0"), "vite all").slice(1, -1).flatMap((version) => version.names);
-
-    const createVite = filtered("create-vite@*");
-    expect(firstNames(createVite.slice(1, -1))).toEqual(all.filter((tagName) => tagName.startsWith("create-vite@")));
-    expect(createVite[0]?.names[0]).toBe("v5.4.0");
-    expect(createVite[createVite.length - 1]?.names[0]).toBe("v6.0.0");
-
-    const vOnly = filtered("v*");
-    expect(firstNames(vOnly.slice(1, -1))).toEqual(all.filter((tagName) => tagName.startsWith("v")));
-    const releases = filtered("v*", false);
-    expect(firstNames(releases.slice(1, -1))).toEqual(all.filter((tagName) => tagName.startsWith("v") && !isPrereleaseTag(tagName)));
-    expect(releases.length).toBeLessThan(vOnly.length);
-
-    const result = resolveRange(vite, "v5.4.0", "v6.0.0", { filter: { include: "plugin-vue@*", exclude: "", prereleases: true } });
-    expect(errorOf(result)).toMatchObject({ kind: "filter-empty", hidden: all.length });
-  });
-
-  it("undici: v5.24.0 (September) is an ancestor of v5.23.4 (October), not the other way round", () => {
-    const undici = loadHistory("nodejs__undici");
-    const versions = versionsOf(resolveRange(undici, "v5.24.0", "v5.23.4"), "undici");
-    expect(firstNames(versions)).toEqual(["v5.24.0", "v5.25.0", "v5.25.1", "v5.25.2", "v5.25.3", "v5.23.4"]);
-    const error = errorOf(resolveRange(undici, "v5.23.4", "v5.24.0"));
-    expect(error).toEqual({ kind: "reversed", good: "v5.23.4", bad: "v5.24.0" });
-    expect(describeResolveError(error)).toContain("did you mean `v5.24.0..v5.23.4`?");
-  });
-
-  it("undici: the junk tags delete and elete share a commit", () => {
-    const undici = loadHistory("nodejs__undici");
-    expect(errorOf(resolveRange(undici, "delete", "elete"))).toEqual({ kind: "same-tag", name: "delete", other: "elete" });
-  });
-
-  it("prettier: 4.0.0-alpha.0 (2023) is an ancestor of 3.6.0 (2025); 3.9.2 and 3.9.3 are separate lines", () => {
-    const prettier = loadHistory("prettier__prettier");
-    const versions = versionsOf(resolveRange(prettier, "4.0.0-alpha.0", "3.6.0"), "prettier");
-    expectMatchesGit(prettier, "4.0.0-alpha.0", "3.6.0", versions, "prettier 4.0.0-alpha.0..3.6.0");
-    const names = firstNames(versions);
-    // Ancestry interleaves the 4.0 alphas with 3.x releases: neither semver nor one line.
-    expect(names.indexOf("3.1.1")).toBeGreaterThan(names.indexOf("4.0.0-alpha.4"));
-    expect(names.indexOf("3.1.1")).toBeLessThan(names.indexOf("4.0.0-alpha.5"));
-    expect(errorOf(resolveRange(prettier, "3.6.0", "4.0.0-alpha.0")).kind).toBe("reversed");
-    expect(errorOf(resolveRange(prettier, "3.9.2", "3.9.3")).kind).toBe("diverged");
-  });
-
-  it("flask: the 3.0.0 tag is on no branch, so 3.0.0..3.0.1 diverges and 2.3.3..3.0.1 skips it", () => {
-    const flask = loadHistory("pallets__flask");
-    expect(errorOf(resolveRange(flask, "3.0.0", "3.0.1"))).toMatchObject({ kind: "diverged", good: "3.0.0", bad: "3.0.1" });
-    expect(firstNames(versionsOf(resolveRange(flask, "2.3.3", "3.0.1"), "flask"))).toEqual(["2.3.3", "2.3.x", "3.0.1"]);
-    const around = versionsOf(resolveRange(flask, "1.1.2", "2.0.1"), "flask 1.1.2..2.0.1");
-    expect(around.map((version) => version.names.join("="))).toContain("1.1.4=1.1.x");
-    expectMatchesGit(flask, "1.1.2", "2.0.1", around, "flask 1.1.2..2.0.1");
-  });
-
-  it("express, svelte, git: maintenance lines tagged the same day are not ancestors; the fork point is named", () => {
-    const express = loadHistory("expressjs__express");
-    const svelte = loadHistory("sveltejs__svelte");
-    const git = loadHistory("git__git");
-    expect(errorOf(resolveRange(express, "v4.22.1", "v5.2.1"))).toEqual({
-      kind: "diverged",
-      good: "v4.22.1",
-      bad: "v5.2.1",
-      mergeBaseTags: ["4.20.0"],
+  // In all eight histories the dates of tagged commits never contradict their ancestry, so these
+  // ranges cannot tell ordering by ancestry from ordering by date alone; the made-up histories in
+  // versions.test.ts (clock skew, equal dates) do.
+  describe.each(HISTORY_NAMES)("%s", (name) => {
+    const count = PAIRS_PER_HISTORY[name];
+    it(`resolves ${count} random ancestor pairs exactly like git tag --merged bad --no-merged good (seed ${SEED})`, () => {
+      const history = loadHistory(name);
+      const random = seededRandom(seedFor(name));
+      const sizes: number[] = [];
+      for (const [good, bad] of pickAncestorPairs(history, count, random)) {
+        const context = `${name} ${good}..${bad} (VERSIONS_SEED=${SEED})`;
+        const versions = versionsOf(resolveRange(history, good, bad, { random }), context);
+        expectMatchesGit(history, good, bad, versions, context);
+        sizes.push(versions.length);
+      }
+      // The pairs must include both tiny and large ranges, or the test proves little.
+      expect(Math.min(...sizes)).toBeLessThanOrEqual(4);
+      expect(Math.max(...sizes)).toBeGreaterThanOrEqual(Math.min(40, history.tags.length / 8));
     });
-    expect(errorOf(resolveRange(svelte, "svelte@4.2.20", "svelte@5.32.1"))).toMatchObject({
-      kind: "diverged",
-      mergeBaseTags: ["svelte@4.2.3"],
+
+    it("refuses every pair whose good is not an ancestor of bad, naming reversed ranges as such", () => {
+      const history = loadHistory(name);
+      const random = seededRandom(seedFor(`${name}/refused`));
+      for (const [good, bad] of pickAncestorPairs(history, 10, random)) {
+        expect(errorOf(resolveRange(history, bad, good)), `${name} ${bad}..${good}`).toEqual({ kind: "reversed", good: bad, bad: good });
+      }
     });
-    expect(errorOf(resolveRange(git, "v2.24.2", "v2.25.2"))).toMatchObject({ kind: "diverged", mergeBaseTags: [] });
   });
 
-  it("git: v0.99.9h and v1.0rc1 are one version", () => {
-    const git = loadHistory("git__git");
-    const versions = versionsOf(resolveRange(git, "v0.99.9g", "v0.99.9i"), "git v0.99.9g..v0.99.9i");
-    expect(versions.map((version) => version.names.join("="))).toEqual(["v0.99.9g", "v0.99.9h=v1.0rc1", "v0.99.9i=v1.0rc2"]);
-  });
+  describe("where semver, dates and ancestry disagree", () => {
+    it("redis: 7.0.x and 7.2.x are separate lines; 3.0-alpha0 (2011) is an ancestor of 2.6.0-rc1 (2012)", () => {
+      const redis = loadHistory("redis__redis");
+      expect(errorOf(resolveRange(redis, "7.0.15", "7.2.4"))).toMatchObject({ kind: "diverged", good: "7.0.15", bad: "7.2.4" });
+      expect(errorOf(resolveRange(redis, "7.2.4", "7.0.15"))).toMatchObject({ kind: "diverged" });
+      const versions = versionsOf(resolveRange(redis, "3.0-alpha0", "2.6.0-rc1"), "redis 3.0-alpha0..2.6.0-rc1");
+      expect(firstNames(versions)).toEqual(["3.0-alpha0", "with-deprecated-diskstore", "2.6.0-rc1"]);
+      expectMatchesGit(redis, "3.0-alpha0", "2.6.0-rc1", versions, "redis");
+      expect(errorOf(resolveRange(redis, "2.6.0-rc1", "3.0-alpha0"))).toEqual({ kind: "reversed", good: "2.6.0-rc1", bad: "3.0-alpha0" });
+    });
 
-  it("git: the whole history (80k commits, ~1,000 versions) resolves correctly", () => {
-    const git = loadHistory("git__git");
-    const last = git.tags.filter((tag) => tag.name.startsWith("v")).at(-1)?.name ?? "";
-    const versions = versionsOf(resolveRange(git, "v0.99", last), "git whole history");
-    expect(versions.length).toBeGreaterThan(950);
-    expectMatchesGit(git, "v0.99", last, versions, `git v0.99..${last}`);
+    it("redis: two names on one commit (2.0.0 and v2.0.0-stable) are one version, and cannot be a range", () => {
+      const redis = loadHistory("redis__redis");
+      expect(errorOf(resolveRange(redis, "2.0.0", "v2.0.0-stable"))).toEqual({ kind: "same-tag", name: "2.0.0", other: "v2.0.0-stable" });
+      const good = redis.tags.find((tag) => redis.isAncestor(tag.sha, redis.tag("2.0.0").sha) && tag.sha !== redis.tag("2.0.0").sha);
+      expect(good).toBeDefined();
+      const versions = versionsOf(resolveRange(redis, good?.name ?? "", "v2.0.0-stable"), "redis ..v2.0.0-stable");
+      expect(versions[versions.length - 1]?.names).toEqual(["v2.0.0-stable", "2.0.0"]);
+    });
+
+    it("vite: no v6.0.0-alpha.* is an ancestor of v6.0.0, every v6.0.0-beta.* is", () => {
+      const vite = loadHistory("vitejs__vite");
+      const alphas = vite.tags.filter((tag) => tag.name.startsWith("v6.0.0-alpha."));
+      const betas = vite.tags.filter((tag) => tag.name.startsWith("v6.0.0-beta."));
+      expect(alphas).toHaveLength(25);
+      for (const alpha of alphas) expect(errorOf(resolveRange(vite, alpha.name, "v6.0.0")).kind, alpha.name).toBe("diverged");
+      const versions = versionsOf(resolveRange(vite, "v5.4.0", "v6.0.0"), "vite v5.4.0..v6.0.0");
+      expectMatchesGit(vite, "v5.4.0", "v6.0.0", versions, "vite v5.4.0..v6.0.0");
+      const names = versions.flatMap((version) => version.names);
+      expect(names.filter((tagName) => tagName.startsWith("v6.0.0-alpha."))).toEqual([]);
+      // The betas form one line, so ancestry alone puts them in release order.
+      expect(names.filter((tagName) => tagName.startsWith("v6.0.0-beta."))).toEqual(betas.map((tag) => tag.name).sort((a, b) => Number(a.split(".").pop()) - Number(b.split(".").pop())));
+    });
+
+    it("vite: filters pick one release line while keeping the endpoints", () => {
+      const vite = loadHistory("vitejs__vite");
+      const filtered = (include: string, prereleases = true) =>
+        versionsOf(resolveRange(vite, "v5.4.0", "v6.0.0", { filter: { include, exclude: "", prereleases } }), `vite ${include}`);
+      const all = versionsOf(resolveRange(vite, "v5.4.0", "v6.0.0"), "vite all").slice(1, -1).flatMap((version) => version.names);
+
+      const createVite = filtered("create-vite@*");
+      expect(firstNames(createVite.slice(1, -1))).toEqual(all.filter((tagName) => tagName.startsWith("create-vite@")));
+      expect(createVite[0]?.names[0]).toBe("v5.4.0");
+      expect(createVite[createVite.length - 1]?.names[0]).toBe("v6.0.0");
+
+      const vOnly = filtered("v*");
+      expect(firstNames(vOnly.slice(1, -1))).toEqual(all.filter((tagName) => tagName.startsWith("v")));
+      const releases = filtered("v*", false);
+      expect(firstNames(releases.slice(1, -1))).toEqual(all.filter((tagName) => tagName.startsWith("v") && !isPrereleaseTag(tagName)));
+      expect(releases.length).toBeLessThan(vOnly.length);
+
+      const result = resolveRange(vite, "v5.4.0", "v6.0.0", { filter: { include: "plugin-vue@*", exclude: "", prereleases: true } });
+      expect(errorOf(result)).toMatchObject({ kind: "filter-empty", hidden: all.length });
+    });
+
+    it("undici: v5.24.0 (September) is an ancestor of v5.23.4 (October), not the other way round", () => {
+      const undici = loadHistory("nodejs__undici");
+      const versions = versionsOf(resolveRange(undici, "v5.24.0", "v5.23.4"), "undici");
+      expect(firstNames(versions)).toEqual(["v5.24.0", "v5.25.0", "v5.25.1", "v5.25.2", "v5.25.3", "v5.23.4"]);
+      const error = errorOf(resolveRange(undici, "v5.23.4", "v5.24.0"));
+      expect(error).toEqual({ kind: "reversed", good: "v5.23.4", bad: "v5.24.0" });
+      expect(describeResolveError(error)).toContain("did you mean `v5.24.0..v5.23.4`?");
+    });
+
+    it("undici: the junk tags delete and elete share a commit", () => {
+      const undici = loadHistory("nodejs__undici");
+      expect(errorOf(resolveRange(undici, "delete", "elete"))).toEqual({ kind: "same-tag", name: "delete", other: "elete" });
+    });
+
+    it("prettier: 4.0.0-alpha.0 (2023) is an ancestor of 3.6.0 (2025); 3.9.2 and 3.9.3 are separate lines", () => {
+      const prettier = loadHistory("prettier__prettier");
+      const versions = versionsOf(resolveRange(prettier, "4.0.0-alpha.0", "3.6.0"), "prettier");
+      expectMatchesGit(prettier, "4.0.0-alpha.0", "3.6.0", versions, "prettier 4.0.0-alpha.0..3.6.0");
+      const names = firstNames(versions);
+      // Ancestry interleaves the 4.0 alphas with 3.x releases: neither semver nor one line.
+      expect(names.indexOf("3.1.1")).toBeGreaterThan(names.indexOf("4.0.0-alpha.4"));
+      expect(names.indexOf("3.1.1")).toBeLessThan(names.indexOf("4.0.0-alpha.5"));
+      expect(errorOf(resolveRange(prettier, "3.6.0", "4.0.0-alpha.0")).kind).toBe("reversed");
+      expect(errorOf(resolveRange(prettier, "3.9.2", "3.9.3")).kind).toBe("diverged");
+    });
+
+    it("flask: the 3.0.0 tag is on no branch, so 3.0.0..3.0.1 diverges and 2.3.3..3.0.1 skips it", () => {
+      const flask = loadHistory("pallets__flask");
+      expect(errorOf(resolveRange(flask, "3.0.0", "3.0.1"))).toMatchObject({ kind: "diverged", good: "3.0.0", bad: "3.0.1" });
+      expect(firstNames(versionsOf(resolveRange(flask, "2.3.3", "3.0.1"), "flask"))).toEqual(["2.3.3", "2.3.x", "3.0.1"]);
+      const around = versionsOf(resolveRange(flask, "1.1.2", "2.0.1"), "flask 1.1.2..2.0.1");
+      expect(around.map((version) => version.names.join("="))).toContain("1.1.4=1.1.x");
+      expectMatchesGit(flask, "1.1.2", "2.0.1", around, "flask 1.1.2..2.0.1");
+    });
+
+    it("express, svelte, git: maintenance lines tagged the same day are not ancestors; the fork point is named", () => {
+      const express = loadHistory("expressjs__express");
+      const svelte = loadHistory("sveltejs__svelte");
+      const git = loadHistory("git__git");
+      expect(errorOf(resolveRange(express, "v4.22.1", "v5.2.1"))).toEqual({
+        kind: "diverged",
+        good: "v4.22.1",
+        bad: "v5.2.1",
+        mergeBaseTags: ["4.20.0"],
+      });
+      expect(errorOf(resolveRange(svelte, "svelte@4.2.20", "svelte@5.32.1"))).toMatchObject({
+        kind: "diverged",
+        mergeBaseTags: ["svelte@4.2.3"],
+      });
+      expect(errorOf(resolveRange(git, "v2.24.2", "v2.25.2"))).toMatchObject({ kind: "diverged", mergeBaseTags: [] });
+    });
+
+    it("git: v0.99.9h and v1.0rc1 are one version", () => {
+      const git = loadHistory("git__git");
+      const versions = versionsOf(resolveRange(git, "v0.99.9g", "v0.99.9i"), "git v0.99.9g..v0.99.9i");
+      expect(versions.map((version) => version.names.join("="))).toEqual(["v0.99.9g", "v0.99.9h=v1.0rc1", "v0.99.9i=v1.0rc2"]);
+    });
+
+    it("git: the whole history (80k commits, ~1,000 versions) resolves correctly", () => {
+      const git = loadHistory("git__git");
+      const last = git.tags.filter((tag) => tag.name.startsWith("v")).at(-1)?.name ?? "";
+      const versions = versionsOf(resolveRange(git, "v0.99", last), "git whole history");
+      expect(versions.length).toBeGreaterThan(950);
+      expectMatchesGit(git, "v0.99", last, versions, `git v0.99..${last}`);
+    });
   });
 });

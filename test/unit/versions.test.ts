@@ -7,9 +7,11 @@ import {
   describeResolveError,
   isPrereleaseTag,
   lookupEndpoints,
+  planFromFacts,
   resolveVersions,
 } from "../../src/versions/resolve.js";
 import type { RangeCompare, ResolveError, TagFilter, TagRef, Version } from "../../src/versions/resolve.js";
+import { resolveByAncestry, tagFactsFor } from "../helpers/ancestry-path.js";
 import { createHistory, HISTORY_NAMES, loadHistory } from "../helpers/histories.js";
 import type { History } from "../helpers/histories.js";
 
@@ -157,6 +159,38 @@ describe("lookupEndpoints", () => {
       name: "v1.1.0",
       other: "release-1.1",
     });
+  });
+});
+
+describe("planFromFacts: what GraphQL's tag comparisons cannot say", () => {
+  // o1 is an orphan root (a gh-pages-like branch): GitHub compares nothing with it and answers null.
+  const withOrphan = madeUp(
+    [
+      ["c1", [], 100],
+      ["o1", [], 150],
+      ["c2", ["c1"], 200],
+      ["c3", ["c2"], 300],
+    ],
+    [["v1", "c1"], ["pages", "o1"], ["v2", "c2"], ["v3", "c3"]],
+  );
+
+  it("leaves out a tag that shares no history with the ends, as the REST compare never lists it", () => {
+    const facts = tagFactsFor(withOrphan, withOrphan.tag("v1").sha, withOrphan.tag("v3").sha).map((tag) =>
+      tag.name === "pages" ? { ...tag, toGood: null, toBad: null } : tag,
+    );
+    const byName = (name: string) => facts.find((tag) => tag.name === name)!;
+    const plan = planFromFacts({ tags: facts, good: byName("v1"), bad: byName("v3"), filter: DEFAULT_TAG_FILTER });
+    if (plan.kind !== "ahead") throw new Error(`expected a range, got ${plan.kind}`);
+    expect(plan.proof.done).toBe(true);
+    expect(plan.finish()).toEqual(resolveRange(withOrphan, "v1", "v3"));
+    expect(labels(versionsOf(plan.finish()))).toEqual(["v1", "v2", "v3"]);
+  });
+
+  it("is unusable without a comparison between the ends themselves", () => {
+    const facts = tagFactsFor(withOrphan, withOrphan.tag("v1").sha, withOrphan.tag("v3").sha);
+    const good = { ...facts.find((tag) => tag.name === "v1")!, toBad: null };
+    const bad = facts.find((tag) => tag.name === "v3")!;
+    expect(planFromFacts({ tags: facts, good, bad, filter: DEFAULT_TAG_FILTER })).toEqual({ kind: "unusable", reason: "no comparison between good and bad" });
   });
 });
 
@@ -501,7 +535,7 @@ describe("resolveVersions against a brute-force oracle on random histories", () 
       }),
     );
 
-  it("agrees on membership, grouping, errors and the greedy order", () => {
+  it("agrees on membership, grouping, errors and the greedy order, by both paths", () => {
     fc.assert(
       fc.property(randomHistory, ({ parents, dates, tagged }) => {
         const ids = parents.map((_, i) => `c${i}`);
@@ -522,6 +556,9 @@ describe("resolveVersions against a brute-force oracle on random histories", () 
             const g = commitOfTag.get(good.name) ?? -1;
             const b = commitOfTag.get(bad.name) ?? -1;
             const result = resolveRange(history, good.name, bad.name);
+            // The GraphQL path (tag comparisons and ancestry checks) must give the very same answer. Coarse dates
+            // here contradict ancestry often, which the real histories never do: this is where its proof works.
+            expect(resolveByAncestry(history, good.name, bad.name, DEFAULT_TAG_FILTER)).toEqual(result);
             if (g === b) {
               expect(errorOf(result).kind).toBe("same-tag");
               continue;
