@@ -27,6 +27,8 @@ const Env = z.object({
   LOCATE_RECONCILE_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
   /** Seconds a dispatch may stay unconfirmed before the reconciler treats it as interrupted by a crash. */
   LOCATE_DISPATCH_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
+  /** Which API resolves a range's versions: `auto` (the cheaper; default), or always `graphql` or `rest`. */
+  LOCATE_VERSIONS_SOURCE: z.enum(["auto", "graphql", "rest"], { error: "must be auto, graphql or rest" }).optional(),
 });
 
 export type Env = z.infer<typeof Env>;

@@ -20,8 +20,9 @@ export const VersionsSource = z.enum(["auto", "graphql", "rest"]);
 export type VersionsSource = z.infer<typeof VersionsSource>;
 
 /**
- * LOCATE_VERSIONS_SOURCE: an operator's override (and the benchmark's), "auto" when unset. Read here rather than
- * with the other settings because only this module uses it; an unknown value is logged and ignored.
+ * LOCATE_VERSIONS_SOURCE: an operator's override (and the benchmark's), "auto" when unset. The app validates it at
+ * start-up with the other settings (src/config/env.ts); read here, where it is used, an unknown value (only
+ * possible outside the app) is logged and ignored.
  */
 export function versionsSourceFromEnv(log: Logger, env: NodeJS.ProcessEnv = process.env): VersionsSource {
   const raw = env.LOCATE_VERSIONS_SOURCE;

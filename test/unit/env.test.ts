@@ -16,6 +16,7 @@ const VALID = {
   LOCATE_DATA_DIR: "/var/lib/locate",
   LOCATE_WRITE_INTERVAL_MS: "1000",
   LOCATE_RECONCILE_SECONDS: "60",
+  LOCATE_VERSIONS_SOURCE: "graphql",
 };
 
 type Source = Record<string, string | undefined>;
@@ -100,6 +101,7 @@ describe("loadEnv rejects, naming the variable", () => {
     ["WEBHOOK_PATH", "api/github/webhooks", /start with "\/"/],
     ["LOCATE_WRITE_INTERVAL_MS", "60001", /<=60000/],
     ["LOCATE_RECONCILE_SECONDS", "0", />=1/],
+    ["LOCATE_VERSIONS_SOURCE", "soap", /must be auto, graphql or rest/],
   ])("%s=%s", (name, value, problem) => {
     const message = failure({ ...VALID, [name]: value });
     expect(message).toMatch(/^Invalid environment:/);
