@@ -1,4 +1,5 @@
 // Opens the store: embedded PGlite by default, a Postgres server when DATABASE_URL is set; applies migrations.
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -67,11 +68,19 @@ export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
 };
 
 async function openPglite(dataDir: string, migrationsFolder: string): Promise<Store> {
-  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  // On the command line rather than in postgresql.conf: PGlite's `postgresqlconf` option replaces the whole file,
-  // and an existing data directory keeps the one initdb wrote.
-  const settings = Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
-  const client = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...settings] });
+  const settings = Object.entries(PGLITE_SETTINGS).map(([name, value]) => `${name}=${value}`);
+  const options = {
+    // On the command line, so a data directory made before these settings gets them too. (PGlite's `postgresqlconf`
+    // option would replace the whole postgresql.conf that initdb wrote.)
+    startParams: [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ["-c", setting])],
+    // initdb's bootstrap runs with them, and writes them into the new postgresql.conf.
+    initDbStartParams: settings.flatMap((setting) => ["--set", setting]),
+  };
+  if (!dataDir.startsWith("memory://")) {
+    mkdirSync(dataDir, { recursive: true });
+    if (!existsSync(join(dataDir, "PG_VERSION"))) await initPgliteDir(dataDir, options);
+  }
+  const client = new PGlite(dataDir, options);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,
@@ -118,6 +127,24 @@ async function openPostgres(url: string, migrationsFolder: string): Promise<Stor
       await Promise.all([client.end({ timeout: 5 }), locks.end({ timeout: 5 })]);
     },
   };
+}
+
+/**
+ * Creates a new data directory in a short-lived child process. PGlite runs initdb in a second Postgres instance
+ * and an initdb module of its own, each with its own WebAssembly memory; in this process they would be garbage that
+ * an idle server keeps resident for as long as V8 sees no reason to collect it (about 400 MB on a first start,
+ * measured). A process that exits gives all of it back. Plain JavaScript run by the same node binary, so it works
+ * from src/ under tsx and from dist/ alike.
+ */
+async function initPgliteDir(dataDir: string, options: { startParams: string[]; initDbStartParams: string[] }): Promise<void> {
+  const script = "const [url, dir, options] = JSON.parse(process.argv[1]); const { PGlite } = await import(url); const pg = new PGlite(dir, options); await pg.waitReady; await pg.close();";
+  const args = JSON.stringify([import.meta.resolve("@electric-sql/pglite"), dataDir, options]);
+  await new Promise<void>((resolvePromise, reject) => {
+    execFile(process.execPath, ["--input-type=module", "--eval", script, args], { maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
+      if (error) reject(new Error(`creating the PGlite data directory ${dataDir} failed: ${stderr.trim() || error.message}`, { cause: error }));
+      else resolvePromise();
+    });
+  });
 }
 
 async function checkMigrated(db: Db): Promise<void> {
