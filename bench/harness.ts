@@ -1,5 +1,5 @@
 // Shared set-up for the sections that run the real app: its environment, in-process start, the server child process, temp dirs and the Postgres server.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,6 +64,17 @@ export async function startAppInProcess(sb: Sandbox, storage: Storage, overrides
   };
 }
 
+/**
+ * The node flags of `npm start` (and of the image's CMD, which the Dockerfile test holds to the same line): what
+ * production runs with, so the memory section measures it that way.
+ */
+export function startFlags(): string[] {
+  const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { scripts: Record<string, string> };
+  const words = (packageJson.scripts.start ?? "").split(/\s+/);
+  if (words[0] !== "node" || words.length < 2) throw new Error(`npm start is not "node [flags] <script>": ${packageJson.scripts.start}`);
+  return words.slice(1, -1);
+}
+
 export function tempDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `locate-bench-${label}-`));
 }
@@ -119,7 +130,7 @@ export class ServerProcess {
     readonly port: number,
   ) {}
 
-  static async start(request: Extract<ServerRequest, { kind: "start" }>, options: { exposeGc?: boolean } = {}): Promise<ServerProcess> {
+  static async start(request: Extract<ServerRequest, { kind: "start" }>, options: { exposeGc?: boolean; nodeFlags?: readonly string[] } = {}): Promise<ServerProcess> {
     const child = Child.fork<ServerRequest>(new URL("./server-process.ts", import.meta.url), options);
     try {
       return new ServerProcess(child, await child.ask<number>(request));

@@ -1,5 +1,5 @@
-// `npm run bench [-- --quick]`: runs the four measures of §10, prints their tables and writes bench/results.md. No logic of its own beyond sequencing.
-import { writeFileSync } from "node:fs";
+// `npm run bench [-- --quick] [-- --only <section>]`: runs the four measures of §10, prints their tables and writes bench/results.md. No logic of its own beyond sequencing.
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -7,7 +7,7 @@ import { runApiCostBench } from "./api-cost.js";
 import { type PostgresForBench, startPostgres } from "./harness.js";
 import { runMemoryBench } from "./memory.js";
 import { runSearchBench } from "./search.js";
-import { type SectionResult, type Table, mark, renderTable, seconds } from "./table.js";
+import { type SectionResult, type Table, mark, renderTable, seconds, spliceResults } from "./table.js";
 import { runWebhookBench } from "./webhooks.js";
 
 const RESULTS = fileURLToPath(new URL("./results.md", import.meta.url));
@@ -37,8 +37,26 @@ function machine(): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { quick: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { quick: { type: "boolean", default: false }, only: { type: "string", multiple: true }, help: { type: "boolean", default: false } },
+  });
+  if (values.help) {
+    console.log(
+      [
+        "npm run bench [-- --quick] [-- --only <section> ...]",
+        "  --quick   smaller sizes, for a quick look",
+        `  --only    run these sections alone (${SECTIONS.map((s) => `"${s.name}"`).join(", ")}); their tables and targets`,
+        "            replace the same ones in bench/results.md, and the rest of it is kept",
+      ].join("\n"),
+    );
+    return;
+  }
   const quick = values.quick === true;
+  const only = values.only ?? [];
+  const unknown = only.filter((name) => !SECTIONS.some((section) => section.name === name));
+  if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(", ")}; sections: ${SECTIONS.map((s) => s.name).join(", ")}`);
+  const sections = only.length > 0 ? SECTIONS.filter((section) => only.includes(section.name)) : SECTIONS;
   const started = performance.now();
   const log = (line: string) => console.log(line);
   console.log(`Locate benchmark (${quick ? "quick" : "full"}), ${new Date().toISOString()}`);
@@ -47,7 +65,7 @@ async function main(): Promise<void> {
   console.log(`Postgres: ${pg.version}`);
   const results: Array<{ section: Section; result: SectionResult; ms: number }> = [];
   try {
-    for (const section of SECTIONS) {
+    for (const section of sections) {
       const sectionStarted = performance.now();
       console.log(`\n== ${section.name} ==`);
       const result = await section.run({ quick, pg, log });
@@ -67,6 +85,13 @@ async function main(): Promise<void> {
     rows: results.flatMap(({ result }) => result.targets.map((t) => [t.target, t.measured, mark(t.met)])),
   };
   console.log(`\n${renderTable(targets)}\n\nTotal: ${seconds(totalMs)}`);
+
+  if (only.length > 0) {
+    const note = `${results.map((r) => r.section.name).join(", ")} re-measured by \`npm run bench -- ${only.map((name) => `--only ${name}`).join(" ")}${quick ? " --quick" : ""}\` on ${new Date().toISOString()} in ${seconds(totalMs)}, Node ${process.version}, load average ${os.loadavg().map((n) => n.toFixed(2)).join(" / ")}.`;
+    writeFileSync(RESULTS, spliceResults(readFileSync(RESULTS, "utf8"), results.map((r) => r.result), note));
+    console.log(`Results for ${only.join(", ")} written into ${RESULTS}`);
+    return;
+  }
 
   const markdown = [
     "# Locate benchmark results",
