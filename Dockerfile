@@ -4,7 +4,8 @@
 # Run:    docker run --init -p 3000:3000 -v locate-data:/data \
 #           -e APP_ID=... -e PRIVATE_KEY="$(cat key.pem)" -e WEBHOOK_SECRET=... locate
 # Without DATABASE_URL the state lives in embedded PGlite under /data: keep that volume, or set DATABASE_URL.
-# Memory: about 210 MB resident idle on embedded PGlite (bench table 4); give the container 320 MB or more.
+# Memory: about 205 MB resident idle on embedded PGlite, 310 MB with 1,000 hunts in flight (bench table 4):
+# give the container 384 MB (README, "Docker").
 # `npm run image:test` builds this file, starts it with the environment above, and sends it a signed webhook.
 
 # One major, so rebuilds pick up Node security patches without jumping to a major the code was not tested on.

@@ -6,7 +6,7 @@ import { startSandbox } from "../src/sandbox/index.js";
 import type { Sandbox } from "../src/sandbox/index.js";
 import { Child } from "./child.js";
 import type { MemorySample } from "./gc.js";
-import { type PostgresForBench, ServerProcess, appEnv, removeDir, startFlags, tempDir } from "./harness.js";
+import { type CompiledBench, type PostgresForBench, ServerProcess, appEnv, compileBench, removeDir, startFlags, tempDir } from "./harness.js";
 import { PLACEHOLDER, type SeedHunt, type SeedRepo, type SeededRun, seedHunts } from "./seed.js";
 import type { StoreRequest } from "./store-process.js";
 import { type SectionResult, type Table, type TargetResult, bytes, integer, mark, seconds } from "./table.js";
@@ -97,12 +97,12 @@ function assertRendered(sb: Sandbox, seeded: readonly SeededRun[]): void {
  * comment edit. Starting 1,000 hunts by commands instead would take minutes: each costs several GitHub writes,
  * which the app rightly sends one at a time per installation.
  */
-async function measureApp(pg: PostgresForBench, levels: readonly number[], log: (line: string) => void): Promise<Sample[]> {
+async function measureApp(pg: PostgresForBench, levels: readonly number[], compiled: CompiledBench, log: (line: string) => void): Promise<Sample[]> {
   const started = performance.now();
   const sb = await startSandbox({ history: { tags: TAGS }, seed: 5, defaultRole: "write", validateRequests: false });
   const databaseUrl = await pg.newDatabase("memory");
   const nodeFlags = startFlags();
-  const start = async (url: string) => ServerProcess.start({ kind: "start", app: "locate", env: appEnv(sb.env, 0, { databaseUrl: url }), privateKey: sb.env.PRIVATE_KEY }, { exposeGc: true, nodeFlags });
+  const start = async (url: string) => ServerProcess.start({ kind: "start", app: "locate", env: appEnv(sb.env, 0, { databaseUrl: url }), privateKey: sb.env.PRIVATE_KEY }, { exposeGc: true, nodeFlags, compiled });
   const twinUrl = await pg.newDatabase("memory_twin");
   const [app, twin] = await Promise.all([start(databaseUrl), start(twinUrl)]);
   const store = await openStore({ url: databaseUrl });
@@ -146,14 +146,14 @@ async function measureApp(pg: PostgresForBench, levels: readonly number[], log: 
  * once (a signed workflow_run.in_progress each), as after a restart mid-hunt. Its twin restarts alongside and
  * handles as many deliveries about its few hunts.
  */
-async function measureAppPglite(levels: readonly number[], log: (line: string) => void): Promise<Sample[]> {
+async function measureAppPglite(levels: readonly number[], compiled: CompiledBench, log: (line: string) => void): Promise<Sample[]> {
   const started = performance.now();
   const sb = await startSandbox({ history: { tags: TAGS }, seed: 5, defaultRole: "write", validateRequests: false });
   const dataDir = tempDir("app-pglite");
   const twinDir = tempDir("app-pglite-twin");
   const webhooks = new Webhooks({ secret: sb.env.WEBHOOK_SECRET });
   const nodeFlags = startFlags();
-  const start = (dir: string) => ServerProcess.start({ kind: "start", app: "locate", env: appEnv(sb.env, 0, { dataDir: dir }), privateKey: sb.env.PRIVATE_KEY }, { exposeGc: true, nodeFlags });
+  const start = (dir: string) => ServerProcess.start({ kind: "start", app: "locate", env: appEnv(sb.env, 0, { dataDir: dir }), privateKey: sb.env.PRIVATE_KEY }, { exposeGc: true, nodeFlags, compiled });
   const seedInto = async (dir: string, hunts: readonly SeedHunt[]): Promise<SeededRun[]> => {
     const store = await openStore({ dataDir: dir });
     try {
@@ -197,13 +197,13 @@ async function measureAppPglite(levels: readonly number[], log: (line: string) =
  * app's process per hunt. Hunts are written with the app's queries and each read back once, as the app reads a hunt
  * on every event.
  */
-async function measurePglite(levels: readonly number[], log: (line: string) => void): Promise<Sample[]> {
+async function measurePglite(levels: readonly number[], compiled: CompiledBench, log: (line: string) => void): Promise<Sample[]> {
   const started = performance.now();
   const sb = await startSandbox({ history: { tags: TAGS }, seed: 5, validateRequests: false });
   const dataDir = tempDir("pglite");
   const twinDir = tempDir("pglite-twin");
   const nodeFlags = startFlags();
-  const fork = () => Child.fork<StoreRequest>(new URL("./store-process.ts", import.meta.url), { exposeGc: true, nodeFlags });
+  const fork = () => Child.fork<StoreRequest>(compiled.script("store-process"), { exposeGc: true, nodeFlags, compiled: true });
   const child = fork();
   const twin = fork();
   try {
@@ -265,9 +265,17 @@ function rowsOf(label: string, samples: readonly Sample[]): string[][] {
 export async function runMemoryBench(options: { quick: boolean; pg: PostgresForBench; log: (line: string) => void }): Promise<SectionResult> {
   const levels = options.quick ? [0, 50, 200] : [0, 100, 1_000];
   // Side by side: memory is not a timing, so sharing the CPU does not change it, and the section takes half as long.
-  const [app, pglite] = await Promise.all([measureApp(options.pg, levels, options.log), measurePglite(levels, options.log)]);
-  // After the others, not beside them: it restarts its processes at each level, and starts are CPU-bound.
-  const embedded = await measureAppPglite(levels, options.log);
+  const compiled = await compileBench();
+  let app: Sample[];
+  let pglite: Sample[];
+  let embedded: Sample[];
+  try {
+    [app, pglite] = await Promise.all([measureApp(options.pg, levels, compiled, options.log), measurePglite(levels, compiled, options.log)]);
+    // After the others, not beside them: it restarts its processes at each level, and starts are CPU-bound.
+    embedded = await measureAppPglite(levels, compiled, options.log);
+  } finally {
+    compiled.remove();
+  }
   const embeddedIdle = (embedded[0] as Sample).rss;
   const embeddedTop = embedded[embedded.length - 1] as Sample;
   // Judged on anonymous RSS less the idle twin's: the file-backed part (node's own code) is dropped and reloaded by the
@@ -299,7 +307,8 @@ export async function runMemoryBench(options: { quick: boolean; pg: PostgresForB
     notes: [
       `Hunts in flight: written with the app's own queries (${TAGS} versions, the core's first 3 picks running, one event), each on its own issue by a distinct user. In the app's process each is then handled once over HTTP (a signed workflow_run.in_progress: delivery record, lookups, per-hunt queue and lock, snapshot, render, comment edit).`,
       "RSS = process.memoryUsage().rss after forced GCs (--expose-gc), the lowest of five readings over a second; anon RSS = RssAnon of /proc/self/status (heaps and WASM memory, without node's own code). Each process is measured at every level at the same moment as a twin started alongside that does the same work on a fixed few hunts (the same number of deliveries, about 8 hunts; or of snapshot reads, of 1 hunt), whose reading is subtracted: where the kernel reclaims cold pages (DAMON here) RSS drifts by tens of MB within a minute, and only a twin as busy as the process keeps as many pages warm.",
-      `Every process runs with \`npm start\`'s node flags (${startFlags().join(" ")}), as the image does, under tsx (the benchmark's loader, a few MB more than \`node dist/src/main.js\`). The app on embedded PGlite is restarted at each level (one process owns a PGlite directory, so the bench writes the hunts while it is stopped) and then handles every hunt in flight once; its twin restarts alongside.`,
+      `Every process runs with \`npm start\`'s node flags (${startFlags().join(" ")}), as the image does, from JavaScript compiled by tsc and run by plain node, as in production (no tsx loader in the measured processes). The app on embedded PGlite is restarted at each level (one process owns a PGlite directory, so the bench writes the hunts while it is stopped) and then handles every hunt in flight once; its twin restarts alongside.`,
+      "The embedded PGlite store alone, seeded and read back, stays flat; the app on PGlite grows with hunts in flight by what the app on a Postgres server grows (the app's own part, outside the V8 heap) plus PGlite's page cache (shared_buffers, capped at 16 MB) and caches filling as more distinct rows are read and written.",
       `Per hunt = difference between ${span} hunts ÷ ${integer(apart)}: one-off warm-up (code loaded on first use, JIT, pools) is on both sides.`,
       `The embedded PGlite store (the default when DATABASE_URL is unset) lives in the app's process; it is measured alone, in a process of its own. Its WASM memory (in \`external\`) is ${bytes(wasm(pglite[0] as Sample))} with no hunts and ${bytes(wasm(pglite[pglite.length - 1] as Sample))} with ${integer(levels[levels.length - 1] ?? 0)}: it is allocated up front and does not grow with hunts, whose rows live on disk and in its fixed page cache; its RSS moves only with how much of that memory is resident.`,
       `RSS per hunt is at the edge of what can be resolved here: with ${integer(apart)} hunts between the levels, ±10 MB of unexplained movement is ±${bytes((10 * 1024 * 1024) / apart)} per hunt, and repeated runs on this machine differ by more, so both figures are shown (the verdict uses the one less the twin's); the V8 heap figure is exact. Not exercised: the permission cache (one entry per installation, repository and user for 60 s, at most 10,000 entries, whatever the number of hunts).`,
