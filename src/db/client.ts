@@ -53,9 +53,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
  * Postgres settings for an embedded store that one process uses and that holds a few MB. PGlite otherwise keeps a
  * server's defaults, and they cost memory that never comes back: Postgres allocates its shared memory (mostly
  * shared_buffers, 128 MB by default) zero-filled at start, so every page of it is resident, and WebAssembly memory
- * only grows, so a sort or index build that takes maintenance_work_mem (64 MB) keeps those pages for good. With these
- * the store's resident memory drops by about 150 MB (bench table 4); 16 MB of page cache still holds thousands of
- * hunts' rows, and the WAL and temp buffers follow shared_buffers' scale.
+ * only grows, so a sort or index build that takes maintenance_work_mem (64 MB) keeps those pages for good. These save
+ * about 150 MB resident (the store alone went from ~490 MB to ~215 MB in bench table 4, with npm start's node flags
+ * doing the rest); 16 MB of page cache still holds thousands of hunts' rows, and WAL and temp buffers follow its scale.
  */
 export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
   shared_buffers: "16MB",

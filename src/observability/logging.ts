@@ -147,7 +147,7 @@ const PROBE_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
  * Whether a log call is pino-http's access line for a probe that succeeded: it logs `{ res, responseTime }` with
  * the ServerResponse, whose `req` is the request. A probe that fails (a 503 from /readyz) keeps its level.
  */
-export function isQuietProbeLine(first: unknown): boolean {
+function isQuietProbeLine(first: unknown): boolean {
   if (first === null || typeof first !== "object") return false;
   const res = (first as { res?: unknown }).res;
   if (!(res instanceof ServerResponse) || res.statusCode >= 400) return false;
