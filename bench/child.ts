@@ -8,9 +8,12 @@ export class Child<Request extends { kind: string }> {
   private constructor(private readonly process: ChildProcess) {}
 
   /** The parent runs under tsx, whose loader flags are in execArgv: the child inherits them and can run .ts too. */
-  static fork<Request extends { kind: string }>(script: URL, options: { exposeGc?: boolean } = {}): Child<Request> {
+  static fork<Request extends { kind: string }>(
+    script: URL,
+    options: { exposeGc?: boolean; nodeFlags?: readonly string[]; /** A compiled .js script: plain node, without tsx. */ compiled?: boolean } = {},
+  ): Child<Request> {
     const child = fork(script, [], {
-      execArgv: [...process.execArgv, ...(options.exposeGc ? ["--expose-gc"] : [])],
+      execArgv: [...(options.compiled ? [] : process.execArgv), ...(options.exposeGc ? ["--expose-gc"] : []), ...(options.nodeFlags ?? [])],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     return new Child<Request>(child);

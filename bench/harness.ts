@@ -1,8 +1,10 @@
 // Shared set-up for the sections that run the real app: its environment, in-process start, the server child process, temp dirs and the Postgres server.
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import postgres from "postgres";
 import { type Env, loadEnv } from "../src/config/env.js";
 import { createLogger, startLocate } from "../src/main.js";
@@ -64,6 +66,54 @@ export async function startAppInProcess(sb: Sandbox, storage: Storage, overrides
   };
 }
 
+/**
+ * The node flags of `npm start` (and of the image's CMD, which the Dockerfile test holds to the same line): what
+ * production runs with, so the memory section measures it that way.
+ */
+export function startFlags(): string[] {
+  const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { scripts: Record<string, string> };
+  const words = (packageJson.scripts.start ?? "").split(/\s+/);
+  if (words[0] !== "node" || words.length < 2) throw new Error(`npm start is not "node [flags] <script>": ${packageJson.scripts.start}`);
+  return words.slice(1, -1);
+}
+
+/** The child scripts compiled to JavaScript, to run under plain node as production does (no tsx loader in the process). */
+export interface CompiledBench {
+  script(name: "server-process" | "store-process"): URL;
+  remove(): void;
+}
+
+/**
+ * Compiles the memory section's child scripts and what they import (src/ included) with the project's tsconfig, into
+ * a folder under node_modules/.cache: bare imports then resolve to this checkout's node_modules, a package.json there
+ * makes the output ES modules, and a copy of drizzle/ beside it is where the store looks for its migrations.
+ */
+export async function compileBench(): Promise<CompiledBench> {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const out = join(root, "node_modules", ".cache", `locate-bench-${process.pid}`);
+  mkdirSync(out, { recursive: true });
+  const config = join(out, "tsconfig.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      extends: join(root, "tsconfig.json"),
+      compilerOptions: { noEmit: false, sourceMap: false, rootDir: root, outDir: out },
+      include: [],
+      files: [join(root, "bench", "server-process.ts"), join(root, "bench", "store-process.ts")],
+    }),
+  );
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  await new Promise<void>((resolve, reject) =>
+    execFile(process.execPath, [tsc, "-p", config], { cwd: root }, (error, stdout) => (error ? reject(new Error(`compiling the bench children failed:\n${stdout}`)) : resolve())),
+  );
+  writeFileSync(join(out, "package.json"), JSON.stringify({ type: "module" }));
+  cpSync(join(root, "drizzle"), join(out, "drizzle"), { recursive: true });
+  return {
+    script: (name) => pathToFileURL(join(out, "bench", `${name}.js`)),
+    remove: () => rmSync(out, { recursive: true, force: true }),
+  };
+}
+
 export function tempDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `locate-bench-${label}-`));
 }
@@ -119,8 +169,12 @@ export class ServerProcess {
     readonly port: number,
   ) {}
 
-  static async start(request: Extract<ServerRequest, { kind: "start" }>, options: { exposeGc?: boolean } = {}): Promise<ServerProcess> {
-    const child = Child.fork<ServerRequest>(new URL("./server-process.ts", import.meta.url), options);
+  static async start(
+    request: Extract<ServerRequest, { kind: "start" }>,
+    options: { exposeGc?: boolean; nodeFlags?: readonly string[]; compiled?: CompiledBench } = {},
+  ): Promise<ServerProcess> {
+    const script = options.compiled ? options.compiled.script("server-process") : new URL("./server-process.ts", import.meta.url);
+    const child = Child.fork<ServerRequest>(script, { ...options, compiled: options.compiled !== undefined });
     try {
       return new ServerProcess(child, await child.ask<number>(request));
     } catch (error) {

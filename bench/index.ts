@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick]`: runs the four measures of §10, prints their tables and writes bench/results.md. No logic of its own beyond sequencing.
+// `npm run bench [-- --quick] [-- --only <words>[,<words>] [--update-results]]`: runs the measures of §10, prints their tables and writes bench/results.md. No logic of its own beyond sequencing.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
@@ -8,7 +8,7 @@ import { runFlakyBench } from "./flaky.js";
 import { type PostgresForBench, startPostgres } from "./harness.js";
 import { runMemoryBench } from "./memory.js";
 import { runSearchBench } from "./search.js";
-import { type SectionResult, type Table, mark, renderTable, seconds } from "./table.js";
+import { type SectionResult, type Table, mark, renderTable, seconds, spliceResults } from "./table.js";
 import { runWebhookBench } from "./webhooks.js";
 
 const RESULTS = fileURLToPath(new URL("./results.md", import.meta.url));
@@ -42,8 +42,24 @@ function machine(): string[] {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { quick: { type: "boolean", default: false }, only: { type: "string" }, "update-results": { type: "boolean", default: false } },
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      "update-results": { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
   });
+  if (values.help) {
+    console.log(
+      [
+        "npm run bench [-- --quick] [-- --only <words>[,<words>…] [--update-results]]",
+        "  --quick            smaller sizes, for a quick look",
+        `  --only             run the sections whose name contains these words (${SECTIONS.map((s) => `"${s.name}"`).join(", ")})`,
+        "  --update-results   with --only: put just their tables and targets into bench/results.md, keeping the rest",
+      ].join("\n"),
+    );
+    return;
+  }
   const quick = values.quick === true;
   // `--only <words>` runs the sections whose name contains them and prints their tables; results.md keeps the last
   // full run, so it is not rewritten, unless `--update-results` asks to put just these sections' tables in it.
@@ -99,7 +115,9 @@ async function main(): Promise<void> {
     ...results.flatMap(({ result }) => (result.details ?? []).map((table) => `${renderTable(table)}\n`)),
   ].join("\n");
   if (only && values["update-results"] === true) {
-    writeFileSync(RESULTS, patchResults(readFileSync(RESULTS, "utf8"), results.map(({ result }) => result), quick));
+    const note = `${results.map((r) => r.section.name).join(", ")} re-measured by \`npm run bench -- --only "${values.only}" --update-results${quick ? " --quick" : ""}\` on ${new Date().toISOString()} in ${seconds(totalMs)}, Node ${process.version}, load average ${os.loadavg().map((n) => n.toFixed(2)).join(" / ")}.`;
+    if (!existsSync(RESULTS)) throw new Error("--update-results changes bench/results.md, which a full run writes first");
+    writeFileSync(RESULTS, spliceResults(readFileSync(RESULTS, "utf8"), results.map(({ result }) => result), note));
     console.log(`Tables of ${sections.map((section) => section.name).join(", ")} updated in ${RESULTS}`);
     return;
   }
@@ -109,50 +127,6 @@ async function main(): Promise<void> {
   }
   writeFileSync(RESULTS, markdown);
   console.log(`Results written to ${RESULTS}`);
-}
-
-/**
- * results.md with the given sections' tables put in place of the tables of the same title (or added at the end of
- * the tables), and their targets in place of the summary rows of the same target (or added to it).
- */
-function patchResults(markdown: string, sections: readonly SectionResult[], quick: boolean): string {
-  if (!existsSync(RESULTS)) throw new Error("--only updates results.md, which a full run writes first");
-  let text = markdown;
-  for (const table of sections.flatMap((section) => [...section.tables, ...(section.details ?? [])])) {
-    const rendered = `${renderTable(table)}\n`;
-    const start = text.indexOf(`### ${table.title}\n`);
-    if (start >= 0) {
-      const next = text.slice(start + 4).search(/\n#{2,3} /);
-      text = text.slice(0, start) + rendered + (next < 0 ? "" : text.slice(start + 4 + next + 1));
-    } else {
-      // A new table goes where a full run would put it: before the first table numbered after it ("2d." before "3.").
-      const number = (title: string) => title.split(" ", 1)[0] ?? "";
-      const details = text.indexOf("## Details");
-      const later = [...text.matchAll(/^### (.+)$/gm)].find(
-        (heading) => (details < 0 || (heading.index ?? 0) < details) && /^\d/.test(heading[1] ?? "") && number(heading[1] ?? "").localeCompare(number(table.title), "en", { numeric: true }) > 0,
-      );
-      const at = later?.index ?? (details < 0 ? -1 : details);
-      text = at < 0 ? `${text.trimEnd()}\n\n${rendered}` : `${text.slice(0, at)}${rendered}\n${text.slice(at)}`;
-    }
-  }
-  const summaryStart = text.indexOf("### Targets\n");
-  const summaryEnd = text.indexOf("\n## Tables");
-  if (summaryStart >= 0 && summaryEnd > summaryStart) {
-    const rows = [...text.slice(summaryStart, summaryEnd).matchAll(/^\| (.+?) +\| +(.+?) \| +(\S*) \|$/gm)]
-      .slice(1)
-      .filter((match) => !/^:?-+$/.test(match[1] ?? ""))
-      .map((match) => [match[1] ?? "", match[2] ?? "", match[3] ?? ""]);
-    for (const target of sections.flatMap((section) => section.targets)) {
-      const row = [target.target, target.measured, mark(target.met)];
-      const at = rows.findIndex((existing) => existing[0] === target.target);
-      if (at >= 0) rows[at] = row;
-      else rows.push(row);
-    }
-    const summary = renderTable({ title: "Targets", head: ["target", "measured", "met"], rows });
-    text = `${text.slice(0, summaryStart)}${summary}\n${text.slice(summaryEnd)}`;
-  }
-  const stamp = `\nTables of ${sections.length} section(s) last updated by \`npm run bench -- ${quick ? "--quick " : ""}--only … --update-results\` on ${new Date().toISOString()}; load average then ${os.loadavg().map((n) => n.toFixed(2)).join(" / ")}.\n`;
-  return text.replace(/\nTables of \d+ section\(s\) last updated by [^\n]*\n/, "\n").replace("\n## Summary", `${stamp}\n## Summary`);
 }
 
 main().then(

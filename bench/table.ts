@@ -89,3 +89,43 @@ export function quantile(sorted: readonly number[], q: number): number {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[index] as number;
 }
+
+/**
+ * results.md with the given sections' tables and targets in place of the same ones (matched by table title and
+ * target text), and a line under the header saying what was re-measured: the other sections' figures stay as
+ * their last full run left them.
+ */
+export function spliceResults(markdown: string, sections: readonly SectionResult[], note: string): string {
+  let out = markdown;
+  for (const table of sections.flatMap((section) => [...section.tables, ...(section.details ?? [])])) {
+    const start = out.indexOf(`### ${table.title}\n`);
+    const rendered = `${renderTable(table)}\n`;
+    if (start < 0) {
+      out = out.replace("\n## Details", `\n${rendered}\n## Details`);
+      if (!out.includes(rendered)) out += `\n${rendered}`;
+      continue;
+    }
+    const next = out.slice(start + 4).search(/\n#{2,3} /);
+    const end = next < 0 ? out.length : start + 4 + next + 1;
+    out = `${out.slice(0, start)}${rendered}\n${out.slice(end)}`;
+  }
+  // The targets table, re-rendered with the new rows in place of the old.
+  const targetsStart = out.indexOf("### Targets\n");
+  if (targetsStart >= 0) {
+    const targetsEnd = targetsStart + 4 + out.slice(targetsStart + 4).search(/\n#{2,3} /) + 1;
+    const rows = out
+      .slice(targetsStart, targetsEnd)
+      .split("\n")
+      .filter((line) => line.startsWith("| ") && !/^\|\s*target\s*\|/.test(line))
+      .map((line) => line.slice(1, -1).split(" | ").map((cell) => cell.trim()));
+    for (const target of sections.flatMap((section) => section.targets)) {
+      const row = [target.target, target.measured, mark(target.met)];
+      const index = rows.findIndex((existing) => existing[0] === target.target);
+      if (index >= 0) rows[index] = row;
+      else rows.push(row);
+    }
+    out = `${out.slice(0, targetsStart)}${renderTable({ title: "Targets", head: ["target", "measured", "met"], rows })}\n\n${out.slice(targetsEnd)}`;
+  }
+  const header = out.indexOf("\n\n- CPU:");
+  return header < 0 ? `${note}\n\n${out}` : `${out.slice(0, header)}\n\n${note}${out.slice(header)}`;
+}

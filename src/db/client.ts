@@ -1,4 +1,5 @@
 // Opens the store: embedded PGlite by default, a Postgres server when DATABASE_URL is set; applies migrations.
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,9 +49,38 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return openPglite(options.dataDir ?? "./.data", migrationsFolder);
 }
 
+/**
+ * Postgres settings for an embedded store that one process uses and that holds a few MB. PGlite otherwise keeps a
+ * server's defaults, and they cost memory that never comes back: Postgres allocates its shared memory (mostly
+ * shared_buffers, 128 MB by default) zero-filled at start, so every page of it is resident, and WebAssembly memory
+ * only grows, so a sort or index build that takes maintenance_work_mem (64 MB) keeps those pages for good. These save
+ * about 150 MB resident (the store alone went from ~490 MB to ~215 MB in bench table 4, with npm start's node flags
+ * doing the rest); 16 MB of page cache still holds thousands of hunts' rows, and WAL and temp buffers follow its scale.
+ */
+export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: "16MB",
+  wal_buffers: "512kB",
+  temp_buffers: "1MB",
+  work_mem: "2MB",
+  maintenance_work_mem: "8MB",
+  // Single-user mode has one backend; the lock and process tables in shared memory are sized by this.
+  max_connections: "5",
+};
+
 async function openPglite(dataDir: string, migrationsFolder: string): Promise<Store> {
-  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
+  const settings = Object.entries(PGLITE_SETTINGS).map(([name, value]) => `${name}=${value}`);
+  const options = {
+    // On the command line, so a data directory made before these settings gets them too. (PGlite's `postgresqlconf`
+    // option would replace the whole postgresql.conf that initdb wrote.)
+    startParams: [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ["-c", setting])],
+    // initdb's bootstrap runs with them, and writes them into the new postgresql.conf.
+    initDbStartParams: settings.flatMap((setting) => ["--set", setting]),
+  };
+  if (!dataDir.startsWith("memory://")) {
+    mkdirSync(dataDir, { recursive: true });
+    if (!existsSync(join(dataDir, "PG_VERSION"))) await initPgliteDir(dataDir, options);
+  }
+  const client = new PGlite(dataDir, options);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,
@@ -97,6 +127,24 @@ async function openPostgres(url: string, migrationsFolder: string): Promise<Stor
       await Promise.all([client.end({ timeout: 5 }), locks.end({ timeout: 5 })]);
     },
   };
+}
+
+/**
+ * Creates a new data directory in a short-lived child process. PGlite runs initdb in a second Postgres instance
+ * and an initdb module of its own, each with its own WebAssembly memory; in this process they would be garbage that
+ * an idle server keeps resident for as long as V8 sees no reason to collect it (about 400 MB on a first start,
+ * measured). A process that exits gives all of it back. Plain JavaScript run by the same node binary, so it works
+ * from src/ under tsx and from dist/ alike.
+ */
+async function initPgliteDir(dataDir: string, options: { startParams: string[]; initDbStartParams: string[] }): Promise<void> {
+  const script = "const [url, dir, options] = JSON.parse(process.argv[1]); const { PGlite } = await import(url); const pg = new PGlite(dir, options); await pg.waitReady; await pg.close();";
+  const args = JSON.stringify([import.meta.resolve("@electric-sql/pglite"), dataDir, options]);
+  await new Promise<void>((resolvePromise, reject) => {
+    execFile(process.execPath, ["--input-type=module", "--eval", script, args], { maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
+      if (error) reject(new Error(`creating the PGlite data directory ${dataDir} failed: ${stderr.trim() || error.message}`, { cause: error }));
+      else resolvePromise();
+    });
+  });
 }
 
 async function checkMigrated(db: Db): Promise<void> {

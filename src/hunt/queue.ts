@@ -17,7 +17,8 @@ export class HuntQueue {
     const queue = new PQueue({ concurrency: 1 });
     this.#queues.set(huntId, queue);
     // Idle queues are dropped so memory follows the hunts in flight, not every hunt ever seen.
-    queue.on("idle", () => {
+    // p-queue 10 is an EventTarget (no more EventEmitter `on`).
+    queue.addEventListener("idle", () => {
       if (this.#queues.get(huntId) === queue && queue.size === 0 && queue.pending === 0) this.#queues.delete(huntId);
     });
     return queue;

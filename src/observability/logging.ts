@@ -9,6 +9,7 @@
 // 3. After the serializers, fixed paths catch what a library serializes itself (pino-http's `req.headers`) and
 //    secret keys bound to child loggers (pino formats a child's bindings without hooks).
 import { AsyncLocalStorage } from "node:async_hooks";
+import { ServerResponse } from "node:http";
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
 import type { Env } from "../config/env.js";
 
@@ -136,6 +137,24 @@ export function withLogContext<T>(fields: Readonly<Record<string, unknown>>, fn:
   return logContext.run({ ...logContext.getStore(), ...fields }, fn);
 }
 
+/**
+ * Paths that load balancers, orchestrators and Prometheus poll every few seconds. Probot's HTTP logger (pino-http)
+ * writes one info line per request, so at the default level these would bury the lines about webhooks and hunts.
+ */
+const PROBE_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/**
+ * Whether a log call is pino-http's access line for a probe that succeeded: it logs `{ res, responseTime }` with
+ * the ServerResponse, whose `req` is the request. A probe that fails (a 503 from /readyz) keeps its level.
+ */
+function isQuietProbeLine(first: unknown): boolean {
+  if (first === null || typeof first !== "object") return false;
+  const res = (first as { res?: unknown }).res;
+  if (!(res instanceof ServerResponse) || res.statusCode >= 400) return false;
+  const path = res.req?.url?.split("?")[0];
+  return path !== undefined && PROBE_PATHS.has(path);
+}
+
 /** pino options for Locate's logger; exported so tests can build one over an in-memory stream. */
 export function loggerOptions(level: string = "info"): LoggerOptions {
   return {
@@ -148,8 +167,13 @@ export function loggerOptions(level: string = "info"): LoggerOptions {
       err: (value: unknown) => (value instanceof Error ? scrub(value) : value),
     },
     hooks: {
-      logMethod(args: unknown[], method) {
+      logMethod(args: unknown[], method, level) {
         const [first, ...rest] = args;
+        // Successful health probes go to debug: still there when debugging, out of the info-level log.
+        if (level === this.levels.values.info && isQuietProbeLine(first)) {
+          (this.debug as (...a: unknown[]) => void)(...args);
+          return;
+        }
         // `log.error(err)` becomes `{ err }`; without a message, pino then takes the (scrubbed) err.message.
         const scrubbed = [first instanceof Error ? { err: scrub(first) } : scrub(first), ...rest.map((arg) => scrub(arg))];
         return method.apply(this, scrubbed as Parameters<typeof method>);

@@ -55,8 +55,9 @@ export class NockGitHub {
     }
     for (let t = 0; t < options.tags; t++) this.tags.push({ name: `v1.${t}.0`, sha: sha(t * 2 + 1), index: t });
     nock.disableNetConnect();
-    nock.emitter.on("no match", (req: { method?: string; path?: string; options?: { method?: string; path?: string } }) => {
-      this.unmatched.push(`${req.method ?? req.options?.method} ${req.path ?? req.options?.path}`);
+    // nock 15 reports an unmatched request as a fetch Request.
+    nock.emitter.on("no match", (req: Request) => {
+      this.unmatched.push(`${req.method} ${new URL(req.url).pathname}`);
     });
     this.#intercept();
   }
@@ -131,14 +132,14 @@ export class NockGitHub {
     });
     scope
       .get((uri) => uri.startsWith(`${base}/tags`))
-      .reply(200, (uri: string) => {
+      .reply(200, fromRequest((uri) => {
         this.requests.push(`GET ${uri.split("?")[0]}`);
         return this.tags.map((t) => ({ name: t.name, commit: { sha: t.sha } }));
-      });
+      }));
 
     scope
       .get((uri) => uri.startsWith(`${base}/compare/`))
-      .reply((uri: string) => {
+      .reply(fromRequest((uri) => {
         const url = new URL(uri, API);
         const [baseSha, headSha] = decodeURIComponent(url.pathname.split("/compare/")[1]!).split("...");
         const from = this.commits.findIndex((c) => c.sha === baseSha);
@@ -160,62 +161,62 @@ export class NockGitHub {
             commits: range.slice((page - 1) * perPage, page * perPage),
           },
         ];
-      });
+      }));
 
     scope.get((uri) => uri.includes("/contents/")).reply(404, { message: "Not Found" });
 
-    scope.get(new RegExp(`^${base}/commits/[0-9a-f]{40}/pulls`)).reply((uri: string) => {
+    scope.get(new RegExp(`^${base}/commits/[0-9a-f]{40}/pulls`)).reply(fromRequest((uri) => {
       this.requests.push(`GET ${uri.split("?")[0]}`);
       const commitSha = uri.split("/commits/")[1]!.slice(0, 40);
       const index = this.commits.findIndex((c) => c.sha === commitSha);
       return [200, index < 0 ? [] : [{ number: 1000 + index, title: `Merge change ${index}`, html_url: `${REPO.htmlUrl}/pull/${1000 + index}`, merged_at: "2024-01-01T00:00:00Z" }]];
-    });
+    }));
 
     scope
       .get((uri) => uri.startsWith(`${base}/collaborators/`))
-      .reply((uri: string) => {
+      .reply(fromRequest((uri) => {
         const login = decodeURIComponent(uri.split("/collaborators/")[1]!.split("/")[0]!);
         this.permissionLookups.push(login);
         const role = this.options.roles?.[login] ?? "read";
         return [200, { permission: role === "maintain" ? "write" : role === "triage" ? "read" : role, role_name: role, user: { login } }];
-      });
+      }));
 
-    scope.post((uri) => uri.includes("/reactions")).reply(201, (uri: string) => {
+    scope.post((uri) => uri.includes("/reactions")).reply(201, fromRequest((uri) => {
       this.reactions.push(uri);
       return { id: 1, content: "eyes" };
-    });
+    }));
 
-    scope.post(new RegExp(`^${base}/issues/\\d+/comments$`)).reply(201, (uri: string, body: nock.Body) => {
+    scope.post(new RegExp(`^${base}/issues/\\d+/comments$`)).reply(201, fromRequest((uri, body) => {
       const id = this.#nextCommentId++;
       const issue = Number(uri.split("/issues/")[1]!.split("/")[0]);
       this.comments.set(id, { issue, body: (body as { body: string }).body });
       this.requests.push(`POST ${uri}`);
       return { id, body: (body as { body: string }).body };
-    });
+    }));
 
-    scope.patch(new RegExp(`^${base}/issues/comments/\\d+$`)).reply((uri: string, body: nock.Body) => {
+    scope.patch(new RegExp(`^${base}/issues/comments/\\d+$`)).reply(fromRequest((uri, body) => {
       const id = Number(uri.split("/").pop());
       const comment = this.comments.get(id);
       this.requests.push(`PATCH ${uri}`);
       if (!comment) return [404, { message: "Not Found" }];
       comment.body = (body as { body: string }).body;
       return [200, { id, body: comment.body }];
-    });
+    }));
 
-    scope.get(new RegExp(`^${base}/actions/runs/\\d+$`)).reply((uri: string) => {
+    scope.get(new RegExp(`^${base}/actions/runs/\\d+$`)).reply(fromRequest((uri) => {
       const runId = Number(uri.split("/").pop());
       this.requests.push(`GET ${uri}`);
       return this.dispatches.some((d) => d.runId === runId) ? [200, this.#runJson(runId)] : [404, { message: "Not Found" }];
-    });
+    }));
 
-    scope.post(new RegExp(`^${base}/actions/runs/\\d+/cancel$`)).reply((uri: string) => {
+    scope.post(new RegExp(`^${base}/actions/runs/\\d+/cancel$`)).reply(fromRequest((uri) => {
       const runId = Number(uri.split("/").at(-2));
       this.requests.push(`POST ${uri}`);
       this.cancelled.push(runId);
       return [202, {}];
-    });
+    }));
 
-    scope.post(new RegExp(`^${base}/actions/workflows/[^/]+/dispatches$`)).reply((uri: string, raw: nock.Body) => {
+    scope.post(new RegExp(`^${base}/actions/workflows/[^/]+/dispatches$`)).reply(fromRequest((uri, raw) => {
       const body = raw as { ref: string; inputs: Record<string, string>; return_run_details?: boolean };
       this.requests.push(`POST ${uri}`);
       const legacy = this.options.dispatchMode === "legacy";
@@ -227,7 +228,7 @@ export class NockGitHub {
       this.maxInFlight = Math.max(this.maxInFlight, this.dispatches.length - this.completedRuns);
       if (legacy) return [204, ""];
       return [200, { workflow_run_id: runId, run_url: `${API}${base}/actions/runs/${runId}`, html_url: `${REPO.htmlUrl}/actions/runs/${runId}` }];
-    });
+    }));
   }
 
   #runJson(runId: number) {
@@ -248,4 +249,16 @@ export class NockGitHub {
     nock.emitter.removeAllListeners("no match");
     nock.enableNetConnect();
   }
+}
+
+/**
+ * nock 15 hands a reply function the fetch Request alone; the handlers above want what they are written
+ * against: the path with its query string, and the parsed JSON body (undefined when there is none).
+ */
+function fromRequest<R>(handler: (uri: string, body: unknown) => R): (request: Request) => Promise<R> {
+  return async (request) => {
+    const url = new URL(request.url);
+    const text = await request.text();
+    return handler(url.pathname + url.search, text === "" ? undefined : (JSON.parse(text) as unknown));
+  };
 }

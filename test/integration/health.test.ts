@@ -11,9 +11,9 @@ import os from "node:os";
 import path from "node:path";
 import pino from "pino";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { loadEnv } from "../../src/config/env.js";
-import { type RunningLocate, startLocate } from "../../src/main.js";
+import { type RunningLocate, createLogger, startLocate } from "../../src/main.js";
 import { freePort } from "../../src/sandbox/ports.js";
 
 const WEBHOOK_SECRET = "health-test-secret";
@@ -149,3 +149,53 @@ describe("server on a Postgres server", () => {
   });
 });
 
+
+describe("health probes in the log", () => {
+  // Locate's own logger (createLogger, as the process uses it) over an in-memory stream, at the given level.
+  async function startLogged(level: "info" | "debug") {
+    const lines: { level: number; msg?: string }[] = [];
+    const destination = { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg?: string }) };
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "locate-probe-log-"));
+    const env = loadEnv({ APP_ID: "1", WEBHOOK_SECRET, HOST: "127.0.0.1", PORT: String(await freePort()), LOG_LEVEL: level, LOCATE_DATA_DIR: dataDir });
+    const locate = await startLocate(env, privateKey, createLogger(env, destination));
+    const base = `http://127.0.0.1:${locate.port}`;
+    return {
+      base,
+      lines,
+      /** Access lines pino-http wrote for this path, with their levels. */
+      accessLevels: (route: string) => lines.filter((l) => l.msg?.startsWith(`${route.startsWith("POST") ? "" : "GET "}${route}`)).map((l) => l.level),
+      async stop() {
+        await locate.stop();
+        await fs.rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
+      },
+    };
+  }
+
+  it("at info: successful /healthz, /readyz and /metrics write no line, a webhook delivery still does", async () => {
+    const app = await startLogged("info");
+    try {
+      for (const route of ["/healthz", "/readyz", "/metrics", "/healthz?probe=1"]) expect((await get(app.base, route)).status).toBe(200);
+      expect((await deliver(app.base, pingBody, { "x-github-event": "ping", "x-hub-signature-256": sign(pingBody) })).status).toBe(200);
+      // pino-http logs when the response finishes, just after the client has it.
+      await vi.waitFor(() => expect(app.lines.some((l) => l.msg?.startsWith(`POST ${WEBHOOK_PATH} 200`))).toBe(true));
+      expect(app.lines.filter((l) => /^GET \/(healthz|readyz|metrics)/.test(l.msg ?? ""))).toEqual([]);
+      // A request that is not a probe keeps its info line.
+      expect((await get(app.base, "/no-such-page")).status).toBe(404);
+      await vi.waitFor(() => expect(app.accessLevels("/no-such-page")).toEqual([30]));
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it("at debug: the probes are logged, at debug level", async () => {
+    const app = await startLogged("debug");
+    try {
+      for (const route of ["/healthz", "/readyz", "/metrics"]) expect((await get(app.base, route)).status).toBe(200);
+      await vi.waitFor(() => {
+        for (const route of ["/healthz", "/readyz", "/metrics"]) expect(app.accessLevels(route), route).toEqual([20]);
+      });
+    } finally {
+      await app.stop();
+    }
+  });
+});

@@ -1,12 +1,13 @@
 // The store against both backends (§7, §8): migrations, snapshots, bigint ids, the one-active-hunt index, run and
 // delivery idempotency, transactions and the per-hunt lock. One suite, run on PGlite and on the real Postgres server.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Db, type Store, openStore } from "../../src/db/client.js";
+import { type Db, PGLITE_SETTINGS, type Store, openStore } from "../../src/db/client.js";
 import { claimDelivery, finishDelivery, releaseDelivery } from "../../src/db/queries/deliveries.js";
 import { ActiveHuntExists, findActiveHunt, findLatestHunt, getHunt, insertHunt, loadSnapshot, updateHunt } from "../../src/db/queries/hunts.js";
 import { type RunObservation, applyRunObservation, findRunByRunId, findRunByToken, insertRun, markDispatched } from "../../src/db/queries/runs.js";
@@ -529,5 +530,29 @@ describe("store on postgres only: replicas sharing one server", () => {
     // A delivery recorded through one replica is seen by the other.
     expect(await claimDelivery(a!.db, "shared", "issue_comment")).toBe(true);
     expect(await claimDelivery(b!.db, "shared", "issue_comment")).toBe(false);
+  });
+});
+
+describe("store on PGlite only: embedded settings", () => {
+  it("starts Postgres with the small-footprint settings (shared_buffers, work memory, connections), also on a reopened data dir", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "locate-pglite-settings-"));
+    try {
+      for (const pass of ["fresh", "reopened"]) {
+        const store = await openStore({ dataDir: dir });
+        try {
+          await store.migrate();
+          const rows = await query<{ name: string; value: string }>(
+            store.db,
+            sql`select name, current_setting(name) as value from pg_settings where name in ('shared_buffers', 'wal_buffers', 'temp_buffers', 'work_mem', 'maintenance_work_mem', 'max_connections')`,
+          );
+          const shown = Object.fromEntries(rows.map((r) => [r.name, r.value]));
+          expect(shown, pass).toEqual(PGLITE_SETTINGS);
+        } finally {
+          await store.close();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

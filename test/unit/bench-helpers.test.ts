@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { splitPhases } from "../../bench/phases.js";
 import { channelBound, simulateBisection, simulateLocate } from "../../bench/search.js";
-import { ceilLog, quantile, renderTable } from "../../bench/table.js";
+import { ceilLog, quantile, renderTable, spliceResults } from "../../bench/table.js";
 import { prng } from "../../src/sandbox/prng.js";
 import type { RequestLogEntry } from "../../src/sandbox/index.js";
 
@@ -100,5 +100,42 @@ describe("formatting", () => {
     expect(lines[0]).toBe("### T");
     expect(lines.filter((line) => line.startsWith("|"))).toHaveLength(4);
     expect(lines.at(-1)).toBe("- note");
+  });
+});
+
+describe("spliceResults (bench --only)", () => {
+  const table = (title: string, value: string) => ({ title, head: ["name", "value"], rows: [["a", value]] });
+  const targets = (rows: string[][]) => renderTable({ title: "Targets", head: ["target", "measured", "met"], rows });
+  const before = [
+    "# Locate benchmark results",
+    "",
+    "Written by `npm run bench` on then.",
+    "",
+    "- CPU: some",
+    "",
+    "## Summary",
+    "",
+    targets([["search ok", "all", "✅"], ["memory small", "old", "❌"]]),
+    "",
+    "## Tables",
+    "",
+    `${renderTable(table("1. Search", "10"))}\n`,
+    `${renderTable(table("4. Memory", "old"))}\n`,
+    "## Details",
+    "",
+    `${renderTable(table("2c. Detail", "x"))}\n`,
+  ].join("\n");
+
+  it("replaces only the re-measured table and target, keeps the rest, and says what was re-measured", () => {
+    const after = spliceResults(before, [{ tables: [table("4. Memory", "new")], targets: [{ target: "memory small", measured: "new", met: true }] }], "memory re-measured.");
+    expect(after).toContain(renderTable(table("4. Memory", "new")));
+    expect(after).not.toContain("| a    | old   |");
+    expect(after).toContain(renderTable(table("1. Search", "10")));
+    expect(after).toContain(renderTable(table("2c. Detail", "x")));
+    expect(after).toContain(targets([["search ok", "all", "✅"], ["memory small", "new", "✅"]]));
+    expect(after.indexOf("memory re-measured.")).toBeGreaterThan(after.indexOf("Written by"));
+    expect(after.indexOf("memory re-measured.")).toBeLessThan(after.indexOf("- CPU:"));
+    // Headings and order stay as they were.
+    expect(after.match(/^#{2,3} .*/gm)).toEqual(before.match(/^#{2,3} .*/gm));
   });
 });

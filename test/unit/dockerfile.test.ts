@@ -132,15 +132,15 @@ function resolvedBase(stage: Stage): string {
 }
 
 describe("Dockerfile", () => {
-  it("is multi-stage, every stage named, on a major-pinned slim Node 20 image", () => {
+  it("is multi-stage, every stage named, on a major-pinned slim Node 24 image", () => {
     expect(dockerfile.stages.length).toBeGreaterThanOrEqual(2);
     for (const stage of dockerfile.stages) expect(stage.name, `FROM ${stage.base}`).toMatch(/^[a-z][a-z0-9_-]*$/);
     expect(new Set(dockerfile.stages.map((s) => s.name)).size).toBe(dockerfile.stages.length);
     const stageNames = new Set(dockerfile.stages.map((s) => s.name));
     for (const stage of dockerfile.stages) {
       if (stageNames.has(stage.base)) continue;
-      // A tag like 20-bookworm-slim: never `latest`, never an unpinned major.
-      expect(resolvedBase(stage)).toMatch(/^node:20-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
+      // A tag like 24-bookworm-slim: never `latest`, never an unpinned major.
+      expect(resolvedBase(stage)).toMatch(/^node:24-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
     }
   });
 
@@ -219,9 +219,12 @@ describe("Dockerfile", () => {
     expect(check!.args).not.toMatch(/\b(curl|wget)\b/);
   });
 
-  it("starts with node dist/src/main.js in exec form", () => {
+  it("starts with node dist/src/main.js in exec form, with the same node flags as `npm start`", () => {
     const cmd = final.instructions.filter((i) => i.keyword === "CMD").at(-1);
-    expect(JSON.parse(cmd!.args)).toEqual(["node", "dist/src/main.js"]);
+    const start = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts.start!.split(/\s+/);
+    expect(start[0]).toBe("node");
+    expect(start.at(-1)).toBe("dist/src/main.js");
+    expect(JSON.parse(cmd!.args)).toEqual(start);
     expect(final.instructions.some((i) => i.keyword === "ENTRYPOINT")).toBe(false);
   });
 });
@@ -313,7 +316,7 @@ const STARTUP_TIMEOUT_MS = 60_000;
 
 describe("production start from a clean install", () => {
   it(
-    "node dist/src/main.js serves /healthz and /readyz with production dependencies only, and exits 0 on SIGTERM",
+    "npm start's command (node … dist/src/main.js) serves /healthz and /readyz with production dependencies only, and exits 0 on SIGTERM",
     async () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), "locate-prod-"));
       let child: ChildProcess | undefined;
@@ -339,7 +342,9 @@ describe("production start from a clean install", () => {
         });
         const startedAt = Date.now();
         // A minimal environment (plus PATH), so nothing from the test runner's environment props it up.
-        child = spawn(process.execPath, ["dist/src/main.js"], {
+        // `npm start`'s own command line, flags included, with this test's node binary.
+        const startArgs = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts.start!.split(/\s+/).slice(1);
+        child = spawn(process.execPath, startArgs, {
           cwd: dir,
           env: {
             PATH: process.env.PATH ?? "",
