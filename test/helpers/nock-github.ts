@@ -121,15 +121,15 @@ export class NockGitHub {
     const base = `/repos/${REPO.owner}/${REPO.repo}`;
     const scope = nock(API).persist();
     let graphql: { repository: GraphqlRepository; comparisons: Comparisons } | undefined;
-    scope.post("/graphql").reply((_uri: string, body: nock.Body) => {
+    scope.post("/graphql").reply(fromRequest((_uri, body) => {
       this.requests.push("POST /graphql");
       if (!graphql) {
         const repository = this.#graphqlRepository();
         graphql = { repository, comparisons: new Comparisons(repository.graph) };
       }
-      const result = runGraphql(graphql.repository, graphql.comparisons, body);
-      return [result.status, result.body];
-    });
+      const result = runGraphql(graphql.repository, graphql.comparisons, body as nock.Body);
+      return [result.status, result.body] as [number, unknown];
+    }));
     scope
       .get((uri) => uri.startsWith(`${base}/tags`))
       .reply(200, fromRequest((uri) => {
