@@ -14,6 +14,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { RunReason } from "../hunt/verdict-reasons.js";
 import type { HuntState, RunStatus } from "../render/types.js";
 import type { Verdict } from "../search/types.js";
 
@@ -22,8 +23,11 @@ export interface StoredResult {
   readonly compareUrl: string;
   /** Commit mode: the pull request that brought the first bad commit in, when GitHub knows one. */
   readonly pullRequest?: { readonly number: number; readonly title: string; readonly url: string } | null;
-  readonly totalCommits: number;
+  /** Null when GitHub would not list them (see `unavailable`). */
+  readonly totalCommits: number | null;
   readonly commits: readonly { sha: string; title: string; author: string | null }[];
+  /** Optional lookups GitHub refused (issue 14): what the comment could not show, in plain text. */
+  readonly unavailable?: readonly string[];
 }
 
 /** Global order of verdicts across replicas: newer verdicts get larger numbers. */
@@ -66,6 +70,10 @@ export const hunts = pgTable(
     verifyEndpoints: boolean("verify_endpoints").notNull().default(true),
     /** In auto-pilot, re-run last good and first bad before declaring them. */
     confirm: boolean("confirm").notNull().default(true),
+    /** Globs over step names: a run whose first failed step matches did not build, so it is inconclusive (issue 14). */
+    skipSteps: jsonb("skip_steps").$type<string[]>().notNull().default([]),
+    /** Post a short comment mentioning the starter when the hunt ends or waits for a person (issue 14). */
+    notify: boolean("notify").notNull().default(true),
     round: integer("round").notNull().default(0),
     notice: text("notice"),
     result: jsonb("result").$type<StoredResult>(),
@@ -118,6 +126,8 @@ export const runs = pgTable(
     round: integer("round").notNull(),
     manualBy: text("manual_by"),
     note: text("note"),
+    /** Why a failed or inconclusive run ended so: its first failed step, the workflow's annotation (issue 14). */
+    reason: jsonb("reason").$type<RunReason>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -132,6 +142,28 @@ export const deliveries = pgTable("deliveries", {
   /** False while a process is handling it; a claim that stays unfinished (a crash) can be taken over later. */
   done: boolean("done").notNull().default(true),
 });
+
+/**
+ * Notifications posted (or being posted) for a hunt, one per change worth telling a person about (issue 14): the
+ * unique key makes "at most one" hold across redeliveries, crashes and replicas.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    huntId: bigint("hunt_id", { mode: "number" })
+      .notNull()
+      .references(() => hunts.id, { onDelete: "cascade" }),
+    /** What changed, e.g. `found`, `round:3:9`; one notification per key and hunt. */
+    key: text("key").notNull(),
+    /** `pending` while a process posts it, `sent` once GitHub has the comment. */
+    status: text("status").$type<"pending" | "sent">().notNull().default("pending"),
+    commentId: bigint("comment_id", { mode: "number" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("notifications_once").on(t.huntId, t.key)],
+);
 
 /** Audit trail: who did what to a hunt, and when. */
 export const events = pgTable(
@@ -153,3 +185,4 @@ export type HuntRow = typeof hunts.$inferSelect;
 export type NewHunt = typeof hunts.$inferInsert;
 export type VersionRow = typeof versions.$inferSelect;
 export type RunRow = typeof runs.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;

@@ -75,6 +75,8 @@ export async function startCommitHunt(deps: HuntDeps, parent: HuntSnapshot, send
         maxRuns: hunt.maxRuns,
         timeoutMinutes: hunt.timeoutMinutes,
         permission: hunt.permission,
+        skipSteps: hunt.skipSteps,
+        notify: hunt.notify,
         repeat: hunt.repeat,
         failThreshold: hunt.failThreshold,
         // The ends were tested at tag level already.

@@ -7,7 +7,6 @@ import { type RunObservation, applyRunObservation, getRun, insertRun, markDispat
 import type { HuntRow } from "../db/schema.js";
 import { type GitHub, type RepoRef, githubMessage, httpStatus } from "../github/client.js";
 import { createComment, updateComment } from "../github/comments.js";
-import { compareSummary, pullRequestOf } from "../github/history.js";
 import { WorkflowProblem, cancelRun, dispatchWorkflow } from "../github/workflows.js";
 import { withLogContext } from "../observability/logging.js";
 import { metrics } from "../observability/metrics.js";
@@ -15,6 +14,7 @@ import { type HuntView, renderHuntComment } from "../render/index.js";
 import type { SearchView } from "../search/types.js";
 import type { HuntQueue } from "./queue.js";
 import { type DispatchRequest, type EndpointFailure, endpointFailure, planDispatch, readyToDeclare } from "./decide.js";
+import { lookupFoundDetails } from "./found-details.js";
 import { workflowProblemReply } from "./replies.js";
 import { newRunToken } from "./runs.js";
 import { analyzeHunt, commentUrl, huntViewOf, isInFlight } from "./snapshot.js";
@@ -154,16 +154,14 @@ async function declareFound(deps: HuntDeps, snapshot: HuntSnapshot, search: Sear
   const lastGood = versions[search.lastGood];
   const firstBad = versions[search.firstBad];
   if (!lastGood || !firstBad) throw new Error(`hunt ${hunt.id}: search positions outside the versions`);
-  const summary = await compareSummary(deps.gh, repoOf(hunt), lastGood.sha, firstBad.sha, FOUND_COMMITS_SHOWN);
-  const pullRequest = hunt.mode === "commits" ? await pullRequestOf(deps.gh, repoOf(hunt), firstBad.sha) : null;
+  // Issue 14: the commits and the pull request are optional lookups; GitHub refusing them leaves a note, not a failure.
+  const details = await lookupFoundDetails(deps, hunt, lastGood.sha, firstBad.sha, FOUND_COMMITS_SHOWN);
   await updateHunt(deps.store.db, hunt.id, {
     state: "found",
     notice: null,
     result: {
       compareUrl: compareUrl(hunt.repoUrl, lastGood.names[0] ?? lastGood.sha, firstBad.names[0] ?? firstBad.sha),
-      totalCommits: summary.totalCommits,
-      commits: summary.commits.map((c) => ({ sha: c.sha, title: c.title, author: c.author })),
-      pullRequest,
+      ...details,
     },
   });
   await recordEvent(deps.store.db, hunt.id, "locate", "found", { firstBad: firstBad.names[0], lastGood: lastGood.names[0] });

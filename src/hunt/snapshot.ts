@@ -99,6 +99,7 @@ function runViewOf(run: RunRow): RunView | null {
     note: run.note,
     round: run.round,
     attempt: run.attempt,
+    reason: run.reason ?? null,
   };
 }
 

@@ -78,6 +78,8 @@ export async function startHunt(deps: HuntDeps, request: StartRequest): Promise<
         maxRuns: config["max-runs"],
         timeoutMinutes: config["timeout-minutes"],
         permission: config.permission,
+        skipSteps: [...config["skip-steps"]],
+        notify: config.notify,
         createdBy: request.sender,
       },
       resolved.versions.map((version) => ({ names: [...version.names], sha: version.sha })),
