@@ -188,6 +188,12 @@ export const START_OPTIONS: readonly StartOptionSpec[] = [
     description: "Run the last good and first bad once more before naming them; on by default in auto-pilot, `confirm=false` turns it off.",
   },
   {
+    name: "repro",
+    usage: "repro=<comment|issue|none>",
+    description:
+      "Where the reproduction passed to the workflow as the input `repro` comes from: the first fenced code block of this comment (default), of the issue body, or none. Its language (` ```sh `) goes as `repro_lang`.",
+  },
+  {
     name: "input.<name>",
     usage: "input.<name>=<value>",
     description: 'Pass an extra input to the workflow; quote values with spaces: `input.msg="hello world"`.',

@@ -11,6 +11,8 @@ export interface StartOptions {
   verify?: boolean;
   /** Run the last good and first bad once more before declaring them (default on in auto-pilot). */
   confirm?: boolean;
+  /** Where the reproduction passed as the `repro` input comes from (issue 14); default: the command's comment. */
+  repro?: "comment" | "issue" | "none";
   /** Extra workflow inputs from `input.<name>=<value>`, in the order given. */
   inputs: Record<string, string>;
 }

@@ -15,6 +15,7 @@ import type { SearchView } from "../search/types.js";
 import type { HuntQueue } from "./queue.js";
 import { type DispatchRequest, type EndpointFailure, endpointFailure, planDispatch, readyToDeclare } from "./decide.js";
 import { lookupFoundDetails } from "./found-details.js";
+import { notifyWhenDue } from "./notify.js";
 import { workflowProblemReply } from "./replies.js";
 import { newRunToken } from "./runs.js";
 import { analyzeHunt, commentUrl, huntViewOf, isInFlight } from "./snapshot.js";
@@ -178,7 +179,7 @@ export async function refreshComment(deps: HuntDeps, huntId: number): Promise<vo
   const { hunt } = snapshot;
   const body = renderHuntComment(huntViewOf(snapshot, undefined, await relatedLink(deps, hunt)));
   let commentId = hunt.commentId;
-  if (commentId !== null && body === hunt.commentBody) return;
+  if (commentId !== null && body === hunt.commentBody) return notifyWhenDue(deps, snapshot, commentId); // issue 14
   try {
     if (commentId === null || (await updateComment(deps.gh, repoOf(hunt), commentId, body)) === "missing") {
       commentId = await createComment(deps.gh, repoOf(hunt), hunt.issueNumber, body);
@@ -198,6 +199,7 @@ export async function refreshComment(deps: HuntDeps, huntId: number): Promise<vo
     return;
   }
   await updateHunt(deps.store.db, hunt.id, { commentId, commentBody: body });
+  await notifyWhenDue(deps, snapshot, commentId); // issue 14: one comment mentioning the starter per end or wait
 }
 
 /** The commit-level hunt's comment for a tag-level hunt, and the other way round. */

@@ -1,5 +1,6 @@
 // Starting a hunt (§2 start command, §5 versions in range): resolve the versions between good and bad, store them.
 import { workflowInputsProblem } from "../commands/index.js";
+import { type Repro, reproInputs, reproTooLargeReply } from "../commands/repro.js";
 import type { StartOptions } from "../commands/types.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { ActiveHuntExists, findActiveHunt, insertHunt, recordEvent } from "../db/queries/hunts.js";
@@ -18,6 +19,8 @@ export interface StartRequest {
   readonly bad: string;
   readonly options: StartOptions;
   readonly config: RepoConfig;
+  /** The reproduction's code block, passed as the inputs `repro` and `repro_lang` (issue 14). */
+  readonly repro?: Repro | null;
 }
 
 export type StartOutcome = { readonly kind: "started"; readonly huntId: number } | { readonly kind: "rejected"; readonly reply: string };
@@ -29,8 +32,10 @@ export async function startHunt(deps: HuntDeps, request: StartRequest): Promise<
   const { repo, config, options } = request;
   if (await findActiveHunt(db, repo.id, request.issueNumber)) return { kind: "rejected", reply: ALREADY_ACTIVE };
 
-  const inputs = { ...config.inputs, ...options.inputs };
+  const repro = request.repro ?? null;
+  const inputs = { ...config.inputs, ...options.inputs, ...reproInputs(repro) };
   const inputsProblem = workflowInputsProblem(inputs);
+  if (inputsProblem && repro) return { kind: "rejected", reply: reproTooLargeReply(inputsProblem, repro) };
   if (inputsProblem) return { kind: "rejected", reply: `${inputsProblem} (counting the \`inputs:\` of .github/locate.yml)` };
 
   const tags = await listTags(deps.gh, repo);
