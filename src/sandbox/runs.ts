@@ -74,7 +74,7 @@ export class RunEngine {
     for (const [k, v] of Object.entries(rawInputs ?? {})) inputs[k] = typeof v === "string" ? v : JSON.stringify(v);
     const declared = new Set(this.o.inputs.map((i) => i.name));
     const unexpected = Object.keys(inputs).filter((k) => !declared.has(k));
-    if (unexpected.length > 0) return { ok: false, status: 422, message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}` };
+    if (unexpected.length > 0) return { ok: false, status: 422, message: `Unexpected inputs provided: [${unexpected.map((name) => JSON.stringify(name)).join(", ")}]` }; // GitHub joins with ", "
     const missing = this.o.inputs.find((i) => i.required && !(i.name in inputs));
     if (missing) return { ok: false, status: 422, message: `Required input '${missing.name}' not provided` };
 
