@@ -82,8 +82,10 @@ export class NockGitHub {
     const dispatch = this.dispatches.find((d) => d.runId === runId);
     const conclusion = this.concluded.get(runId) ?? null;
     const failing = this.failingStep.get(dispatch?.inputs.tag ?? "") ?? "Reproduce";
-    const failedAt = conclusion === "success" || conclusion === null ? -1 : NockGitHub.STEPS.indexOf(failing);
-    const stepConclusion = (i: number) => (failedAt < 0 || i < failedAt || i === NockGitHub.STEPS.length - 1 ? "success" : i === failedAt ? (conclusion === "failure" ? "failure" : "cancelled") : "skipped");
+    // A failing step the workflow does not have by default runs just before the reproduction.
+    const steps = NockGitHub.STEPS.includes(failing) ? NockGitHub.STEPS : [...NockGitHub.STEPS.slice(0, 4), failing, ...NockGitHub.STEPS.slice(4)];
+    const failedAt = conclusion === "success" || conclusion === null ? -1 : steps.indexOf(failing);
+    const stepConclusion = (i: number) => (failedAt < 0 || i < failedAt || i === steps.length - 1 ? "success" : i === failedAt ? (conclusion === "failure" ? "failure" : "cancelled") : "skipped");
     const jobId = runId + 1_000_000_000;
     const at = "2024-01-01T00:00:00Z";
     return {
@@ -108,7 +110,7 @@ export class NockGitHub {
       runner_group_id: 1,
       runner_group_name: "GitHub Actions",
       created_at: at,
-      steps: NockGitHub.STEPS.map((name, i) => ({ name, number: i + 1, status: "completed", conclusion: stepConclusion(i), started_at: at, completed_at: at })),
+      steps: steps.map((name, i) => ({ name, number: i + 1, status: "completed", conclusion: stepConclusion(i), started_at: at, completed_at: at })),
     };
   }
 
