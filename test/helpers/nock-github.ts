@@ -240,6 +240,12 @@ export class NockGitHub {
       return { id, body: (body as { body: string }).body };
     });
 
+    scope.get(new RegExp(`^${base}/issues/\\d+/comments(\\?|$)`)).reply((uri: string) => {
+      const issue = Number(uri.split("/issues/")[1]!.split("/")[0]);
+      this.requests.push(`GET ${uri.split("?")[0]}`);
+      return [200, [...this.comments.entries()].filter(([, c]) => c.issue === issue).map(([id, c]) => ({ id, body: c.body }))];
+    });
+
     scope.patch(new RegExp(`^${base}/issues/comments/\\d+$`)).reply((uri: string, body: nock.Body) => {
       const id = Number(uri.split("/").pop());
       const comment = this.comments.get(id);
