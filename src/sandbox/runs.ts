@@ -19,6 +19,8 @@ export interface RunEngineOptions {
   runDuration: { minMs: number; maxMs: number };
   flakeRate: number;
   inconclusiveRate: number;
+  /** Commit indexes whose runs fail at "Install dependencies" (issue 14). */
+  doesNotBuild: ReadonlySet<number>;
   workflow: WorkflowModel | null;
   dispatchable: boolean;
   /** `run-name:` of the workflow; null = none, so display_title is the workflow name. */
@@ -159,7 +161,8 @@ export class RunEngine {
       const flake = rand.chance(this.o.flakeRate);
       const inconclusive = rand.chance(this.o.inconclusiveRate);
       const truth = run.verdictTruth === "bad" ? "failure" : "success";
-      if (inconclusive) plan = { duration, conclusion: rand.pick(INCONCLUSIVE), outcome: "inconclusive" };
+      if (this.o.doesNotBuild.has(resolved.index)) plan = { duration, conclusion: "failure", outcome: "does-not-build" };
+      else if (inconclusive) plan = { duration, conclusion: rand.pick(INCONCLUSIVE), outcome: "inconclusive" };
       else if (flake) plan = { duration, conclusion: truth === "failure" ? "success" : "failure", outcome: "flake" };
       else plan = { duration, conclusion: truth, outcome: "truth" };
     }
