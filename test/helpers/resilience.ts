@@ -196,9 +196,17 @@ export function commentOutcome(body: string): { state: string | null; firstBad: 
   return { state: findState(body), firstBad: result?.firstBad ?? null, lastGood: result?.lastGood ?? null };
 }
 
-/** Locate's replies on an issue that are not the hunt comment. */
+/** Locate's replies on an issue that are neither the hunt comment nor a notification. */
 export function replies(sb: Sandbox, issue: number): string[] {
-  return sb.listComments(issue).filter((c) => c.user === sb.botLogin && !c.body.includes("<!-- locate:hunt:")).map((c) => c.body);
+  return sb
+    .listComments(issue)
+    .filter((c) => c.user === sb.botLogin && !c.body.includes("<!-- locate:hunt:") && !c.body.includes("<!-- locate:notify:"))
+    .map((c) => c.body);
+}
+
+/** The comments that told the starter a hunt ended or waits for them (issue 14). */
+export function notifications(sb: Sandbox, issue: number): string[] {
+  return sb.listComments(issue).filter((c) => c.user === sb.botLogin && c.body.includes("<!-- locate:notify:")).map((c) => c.body);
 }
 
 export function errorLines(locate: LocateProcess): string[] {
