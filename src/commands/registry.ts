@@ -189,9 +189,9 @@ export const START_OPTIONS: readonly StartOptionSpec[] = [
   },
   {
     name: "repro",
-    usage: "repro=<comment|issue|none>",
+    usage: "repro=<source>",
     description:
-      "Where the reproduction passed to the workflow as the input `repro` comes from: the first fenced code block of this comment (default), of the issue body, or none. Its language (` ```sh `) goes as `repro_lang`.",
+      "Where the reproduction passed to the workflow as the input `repro` comes from: `comment`, the first fenced code block of this comment (the default); `issue`, that of the issue body; or `none`. The block's language, e.g. `sh`, goes as `repro_lang`.",
   },
   {
     name: "input.<name>",
