@@ -79,3 +79,21 @@ describe("jobs and annotations", () => {
     expect((await failure(o.checks.listAnnotations({ ...ownerRepo(sb), check_run_id: 42 }))).status).toBe(404);
   });
 });
+
+describe("stopped runs", () => {
+  it("a cancelled run's Reproduce step is cancelled, with GitHub's own annotation", async () => {
+    const t = sb.tags.find((x) => x.name === "v0.4.0")!;
+    const { data } = (await appOctokit(sb).request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
+      ...ownerRepo(sb),
+      workflow_id: "locate.yml",
+      ref: sb.repo.defaultBranch,
+      inputs: { ref: t.sha, tag: "v0.4.0", locate_id: "j-cancel" },
+      return_run_details: true,
+    } as never)) as { data: { workflow_run_id: number } };
+    sb.finishRun(data.workflow_run_id, "cancelled");
+    const { job, steps, annotations } = await explain(data.workflow_run_id);
+    expect(job.conclusion).toBe("cancelled");
+    expect(steps).toContain("Reproduce:cancelled");
+    expect(annotations.map((a) => a.message)).toEqual(["The operation was canceled."]);
+  });
+});

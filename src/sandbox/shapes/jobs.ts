@@ -95,7 +95,7 @@ function annotation(ctx: ShapeContext, run: SandboxRun, level: "notice" | "failu
 /**
  * What the template's workflow writes: for a bad version, `::notice title=locate::` naming the reproduction's first
  * line (so a test can see the code block arrived); for one that does not build, the installer's error. GitHub adds
- * "Process completed with exit code 1." to every failed step.
+ * "Process completed with exit code 1." to every failed step, and its own line to a cancelled or timed-out job.
  */
 export function runAnnotations(ctx: ShapeContext, run: SandboxRun): Record<string, unknown>[] {
   const { step } = failure(run);
@@ -103,6 +103,9 @@ export function runAnnotations(ctx: ShapeContext, run: SandboxRun): Record<strin
   const exit = annotation(ctx, run, "failure", null, "Process completed with exit code 1.");
   const tag = run.inputs.tag ?? run.headSha.slice(0, 7);
   if (step === INSTALL) return [annotation(ctx, run, "failure", null, `npm ERR! ERESOLVE could not resolve the dependencies of ${tag}\nnpm ERR! see the full log`), exit];
+  // GitHub's own words for a job that was stopped rather than failed.
+  if (run.conclusion === "cancelled") return [annotation(ctx, run, "failure", null, "The operation was canceled.")];
+  if (run.conclusion === "timed_out") return [annotation(ctx, run, "failure", null, "The job running on runner GitHub Actions 1 has exceeded the maximum execution time of 360 minutes.")];
   if (step !== REPRODUCE || run.conclusion !== "failure") return [exit];
   const repro = run.inputs.repro;
   const what = repro ? `the ${run.inputs.repro_lang || "sh"} reproduction \`${repro.split("\n", 1)[0]}\`` : "./scripts/repro.sh";
