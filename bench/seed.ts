@@ -45,7 +45,7 @@ const FIRST_RUN_ID = 70_000_000_000;
  */
 export async function seedHunts(db: Db, repo: SeedRepo, hunts: readonly SeedHunt[], readBack = false): Promise<SeededRun[]> {
   const versions = repo.versions.map((v) => ({ names: [v.name], sha: v.sha }));
-  const picks = analyzeSearch({ size: versions.length, observations: [], pending: [] }, { parallel: PARALLEL, candidates: 10 }).picks;
+  const picks = analyzeSearch({ size: versions.length, observations: [], pending: [] }, { parallel: PARALLEL, candidates: 10, confidence: 0.99, flakeRate: 0.05 }).picks;
   const seeded: SeededRun[] = [];
   // One transaction per call: a commit per statement makes seeding 1,000 hunts in PGlite take a minute.
   await db.transaction(async (tx) => {

@@ -13,6 +13,7 @@ import {
   startOptionsUsage,
 } from "./registry.js";
 import { findCommandLines } from "./markdown-lines.js";
+import { CONFIDENCE, FLAKE_RATE, type RetiredSetting, asPercent, retiredStartOption } from "../config/search-settings.js";
 import { REPRO_INPUT_NAMES, REPRO_SOURCES, type ReproSource } from "./repro.js";
 import type { FoundCommandLine } from "./markdown-lines.js";
 
@@ -209,7 +210,8 @@ function parseRange(rangeToken: string, nextToken: string | undefined): Parsed<{
   if (separator < 0) return fail(`A hunt starts with a range of two versions joined by ${code("..")}. ${usageOf(start)}`);
   const good = unwrapCodeSpan(token.slice(0, separator));
   const bad = unwrapCodeSpan(token.slice(separator + 2));
-  const nextIsOption = nextToken === undefined || nextToken.includes("=") || FLAG_OPTIONS.has(nextToken);
+  const nextIsOption =
+    nextToken === undefined || nextToken.includes("=") || FLAG_OPTIONS.has(nextToken) || retiredStartOption(nextToken) !== undefined;
   const spacedBad = bad === "" && !nextIsOption ? nextToken : undefined;
   if (spacedBad !== undefined && good !== "") {
     return fail(`Write the range without spaces: ${code(`${COMMAND_PREFIX} ${good}..${spacedBad}`)}. ${usageOf(start)}`);
@@ -286,14 +288,32 @@ function parseBoolean(value: string, key: string): Parsed<boolean> {
 }
 
 /** Options that may be written bare, meaning `=true`. */
-const FLAG_OPTIONS: ReadonlySet<string> = new Set(["auto", "confirm"]);
-export const MAX_REPEAT = 5;
+const FLAG_OPTIONS: ReadonlySet<string> = new Set(["auto"]);
 
-function parseRepeat(value: string): Parsed<number> {
-  const outOfRange = `${code(`repeat=${value}`)} is not allowed: runs per version are a whole number from 1 to ${MAX_REPEAT}. ${optionUsage("repeat")}`;
-  if (!/^[0-9]{1,2}$/.test(value)) return fail(outOfRange);
-  const repeat = Number(value);
-  return repeat >= 1 && repeat <= MAX_REPEAT ? { ok: true, value: repeat } : fail(outOfRange);
+/** A probability as a decimal (`0.99`, `.99`) or a percentage (`99%`, `99.9%`). */
+const PROBABILITY_PATTERN = /^([0-9]{1,3}(?:\.[0-9]{1,8})?|\.[0-9]{1,8})(%?)$/;
+
+/**
+ * `confidence=` and `flake-rate=`: a number in `range`, written as a probability or a percentage. Scaling a
+ * percentage by its exponent (`99.99e-2`) rather than dividing keeps `99.99%` equal to `0.9999`, the bound.
+ */
+function parseProbability(key: string, value: string, range: { readonly min: number; readonly max: number }, what: string): Parsed<number> {
+  const match = PROBABILITY_PATTERN.exec(value);
+  const digits = match?.[1] ?? "";
+  const isPercent = match?.[2] === "%";
+  const probability = match ? Number(isPercent ? `${digits}e-2` : digits) : Number.NaN;
+  if (probability >= range.min && probability <= range.max) return { ok: true, value: probability };
+  // `flake-rate=10` is no probability, but very likely 10 % without its sign.
+  const asPercentage = match && !isPercent && probability >= 1 ? Number(`${digits}e-2`) : Number.NaN;
+  const hint = asPercentage >= range.min && asPercentage <= range.max ? ` Did you mean ${code(`${key}=${value}%`)}?` : "";
+  return fail(
+    `${code(`${key}=${value}`)} is not allowed: ${what} is a number from ${range.min} to ${range.max}, or a percentage from ${asPercent(range.min)} to ${asPercent(range.max)}.${hint} ${optionUsage(key)}`,
+  );
+}
+
+/** An option of the old verdict machinery: say what replaced it rather than calling it unknown. */
+function retiredOptionError(name: string, retired: RetiredSetting): string {
+  return `The option ${code(name)} is no longer used: ${retired.why}. ${retired.instead} ${startUsage()}`;
 }
 
 function parseParallel(value: string): Parsed<number> {
@@ -359,6 +379,8 @@ function parseOptions(tokens: readonly string[]): Parsed<StartOptions> {
     if (key === "") {
       return fail(`${code(token)} has no option name; write options as ${code("key=value")} with no spaces around ${code("=")}. ${startUsage()}`);
     }
+    const retired = retiredStartOption(key.replace(/^-+/, ""));
+    if (retired) return fail(retiredOptionError(key.replace(/^-+/, ""), retired));
     const isInput = key.startsWith(INPUT_PREFIX);
     const seenKey = isInput ? `${INPUT_PREFIX}${key.slice(INPUT_PREFIX.length).toLowerCase()}` : key;
     const known = isInput || START_OPTIONS.some((option) => option.name === key);
@@ -366,7 +388,7 @@ function parseOptions(tokens: readonly string[]): Parsed<StartOptions> {
     if (seen.has(seenKey)) return fail(`The option ${code(key)} is given twice; give it once.`);
     seen.add(seenKey);
 
-    if (key === "auto" || key === "confirm" || key === "verify") {
+    if (key === "auto") {
       if (value === null && !FLAG_OPTIONS.has(key)) {
         return fail(`The option ${code(key)} needs a value, ${code("true")} or ${code("false")}. ${optionUsage(key)}`);
       }
@@ -387,10 +409,14 @@ function parseOptions(tokens: readonly string[]): Parsed<StartOptions> {
       const workflow = parseWorkflow(value);
       if (!workflow.ok) return workflow;
       options.workflow = workflow.value;
-    } else if (key === "repeat") {
-      const repeat = parseRepeat(value);
-      if (!repeat.ok) return repeat;
-      options.repeat = repeat.value;
+    } else if (key === "confidence") {
+      const confidence = parseProbability(key, value, CONFIDENCE, "confidence");
+      if (!confidence.ok) return confidence;
+      options.confidence = confidence.value;
+    } else if (key === "flake-rate") {
+      const flakeRate = parseProbability(key, value, FLAKE_RATE, "the flake rate");
+      if (!flakeRate.ok) return flakeRate;
+      options.flakeRate = flakeRate.value;
     } else if (key === "parallel") {
       const parallel = parseParallel(value);
       if (!parallel.ok) return parallel;

@@ -1,5 +1,6 @@
 // The command registry: the single source of every command's usage, help text and required permission.
 
+import { CONFIDENCE, FLAKE_RATE, asPercent } from "../config/search-settings.js";
 import type { CommandKind } from "./types.js";
 
 /** Who may run a command: `write` means write, maintain or admin on the repository (DESIGN §2 "Who may act"). */
@@ -38,6 +39,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "/locate v1.2.0..v1.5.0",
       "/locate v1.2.0..v1.5.0 parallel=5 filter=v1.* auto",
       '/locate v2.0.0..v2.3.1 workflow=repro.yml input.os="ubuntu-latest"',
+      "/locate v1.2.0..v1.5.0 flake-rate=10% confidence=99.9% auto",
     ],
     who: "write",
   },
@@ -160,7 +162,7 @@ export const START_OPTIONS: readonly StartOptionSpec[] = [
   {
     name: "parallel",
     usage: "parallel=<1..10>",
-    description: "Runs per round in auto-pilot (default 3).",
+    description: "At most this many runs of the hunt in flight at once: auto-pilot's picks per round, ticks and re-runs included (default 3).",
   },
   {
     name: "filter",
@@ -173,19 +175,14 @@ export const START_OPTIONS: readonly StartOptionSpec[] = [
     description: "Start in auto-pilot.",
   },
   {
-    name: "repeat",
-    usage: "repeat=<1..5>",
-    description: "Runs per version, for flaky reproductions: a version is good only if every run passes (default 1).",
+    name: "confidence",
+    usage: `confidence=<${CONFIDENCE.min}..${CONFIDENCE.max}>`,
+    description: `Stop when one version holds at least this probability of being the first bad one; higher asks for more runs (default ${CONFIDENCE.default}, or the configured \`confidence\`). A percentage works too: \`confidence=${asPercent(0.999)}\`.`,
   },
   {
-    name: "verify",
-    usage: "verify=false",
-    description: "Skip testing the good and the bad end in the first round (by default they run alongside the first picks, and the hunt stops if they disagree).",
-  },
-  {
-    name: "confirm",
-    usage: "confirm",
-    description: "Run the last good and first bad once more before naming them; on by default in auto-pilot, `confirm=false` turns it off.",
+    name: "flake-rate",
+    usage: `flake-rate=<${FLAKE_RATE.min}..${FLAKE_RATE.max}>`,
+    description: `How often you expect a run to give the wrong verdict, either way (default ${FLAKE_RATE.default}, or the configured \`flake-rate\`); only a starting point, which Locate re-estimates from the runs. A percentage works too: \`flake-rate=${asPercent(0.1)}\`.`,
   },
   {
     name: "repro",

@@ -2,15 +2,14 @@
 
 export interface StartOptions {
   workflow?: string;
+  /** At most this many runs of the hunt in flight at once (1..10). */
   parallel?: number;
   filter?: string;
   auto?: boolean;
-  /** Runs per version (1..5); a version is good only if all pass. */
-  repeat?: number;
-  /** Test the good and bad ends in the first round (default on). */
-  verify?: boolean;
-  /** Run the last good and first bad once more before declaring them (default on in auto-pilot). */
-  confirm?: boolean;
+  /** `confidence=`: stop when one version holds at least this probability of being the first bad one (0.9..0.9999). */
+  confidence?: number;
+  /** `flake-rate=`: expected chance that a run gives the wrong verdict, either way (0..0.3); a starting point. */
+  flakeRate?: number;
   /** Where the reproduction passed as the `repro` input comes from (issue 14); default: the command's comment. */
   repro?: "comment" | "issue" | "none";
   /** Extra workflow inputs from `input.<name>=<value>`, in the order given. */

@@ -1,5 +1,7 @@
-// `.github/locate.yml` (§6): a strict schema with a default for every key; a bad file gets a reply naming the key.
+// `.github/locate.yml` (§6): a strict schema with a default for every key; a bad file gets a reply naming the key,
+// and a retired key (issue 12) gets one naming what replaced it.
 import { z } from "zod";
+import { CONFIDENCE, FLAKE_RATE, retiredConfigKey } from "./search-settings.js";
 import { DEFAULT_SKIP_STEPS, stepGlobProblem } from "../hunt/verdict-reasons.js";
 
 const WORKFLOW = /^(?:[A-Za-z0-9._-]+\.ya?ml|\d+)$/;
@@ -28,8 +30,14 @@ export const RepoConfig = z
       .refine((inputs) => Object.keys(inputs).length <= 22, "at most 22 inputs (GitHub allows 25, Locate sends 3)")
       .default({})
       .describe("Extra static workflow inputs, merged under the input.<name>= options of a /locate command."),
-    /** Runs per round in auto-pilot. */
-    parallel: z.number().int().min(1).max(10).default(3).describe("Runs per round in auto-pilot."),
+    /** At most this many runs of a hunt in flight at once: auto-pilot's picks per round, ticks and re-runs included. */
+    parallel: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(3)
+      .describe("At most this many runs of a hunt in flight at once: auto-pilot's picks per round, ticks and re-runs included."),
     /** Candidates shown per round. */
     candidates: z.number().int().min(3).max(20).default(10).describe("Candidates shown per round in the hunt comment."),
     /** Which tags count as versions. */
@@ -46,14 +54,25 @@ export const RepoConfig = z
     permission: z.enum(["triage", "write", "maintain", "admin"]).default("write").describe("Minimum role to start hunts and spend CI runs."),
     /** A run with no verdict after this many minutes counts as inconclusive. */
     "timeout-minutes": z.number().int().min(1).max(72 * 60).default(120).describe("A run with no verdict after this many minutes counts as inconclusive."),
-    /** Runs per version, for flaky reproductions: a version is good only if every run passes. */
-    repeat: z.number().int().min(1).max(5).default(1).describe("Runs per version; a version is good only if every run passes."),
-    /** How many of a version's `repeat` runs must fail to call it bad; fewer failures make it flaky (inconclusive). */
-    "fail-threshold": z.number().int().min(1).max(5).default(1).describe("Failing runs (of repeat) that make a version bad; fewer make it flaky."),
-    /** Test the good and the bad end alongside the first picks, and stop if they disagree. */
-    "verify-endpoints": z.boolean().default(true).describe("Test the good and bad ends alongside the first picks, and stop if they disagree."),
-    /** In auto-pilot, run the last good and first bad once more before naming them. */
-    confirm: z.boolean().default(true).describe("In auto-pilot, run the last good and first bad once more before naming them."),
+    /** Stop when one version holds at least this probability of being the first bad one; higher asks for more runs. */
+    confidence: z
+      .number()
+      .min(CONFIDENCE.min)
+      .max(CONFIDENCE.max)
+      .default(CONFIDENCE.default)
+      .describe("Stop when one version holds at least this probability of being the first bad one; higher asks for more runs."),
+    /**
+     * How often you expect a run to give the wrong verdict, either way; only a starting point — Locate re-estimates it
+     * from the hunt's runs and earlier hunts of the same workflow.
+     */
+    "flake-rate": z
+      .number()
+      .min(FLAKE_RATE.min)
+      .max(FLAKE_RATE.max)
+      .default(FLAKE_RATE.default)
+      .describe(
+        "How often you expect a run to give the wrong verdict, either way; only a starting point — Locate re-estimates it from the hunt's runs and earlier hunts of the same workflow.",
+      ),
     /** Globs over step names; a run whose first failed step matches did not build, so it is inconclusive, not bad. */
     "skip-steps": z
       .array(z.string().superRefine((glob, ctx) => {
@@ -68,26 +87,41 @@ export const RepoConfig = z
     /** Budget of runs per hunt. */
     "max-runs": z.number().int().min(1).max(1000).default(50).describe("Budget of runs per hunt."),
   })
-  .strict()
-  .refine((config) => config["fail-threshold"] <= config.repeat, {
-    message: "must not be larger than `repeat` (a version cannot fail more runs than it has)",
-    path: ["fail-threshold"],
-  });
+  .strict();
 
 export type RepoConfig = z.infer<typeof RepoConfig>;
 
 export const DEFAULT_REPO_CONFIG: RepoConfig = RepoConfig.parse({});
 
+/**
+ * Keys the schema does not know: a retired top-level key gets its own problem naming what replaced it (never a
+ * silent ignore, never the generic "unknown key"); the rest are listed as unknown.
+ */
+function unrecognizedKeysProblems(keys: readonly string[], parent: string | null): string[] {
+  const problems: string[] = [];
+  const unknown: string[] = [];
+  for (const name of keys) {
+    const retired = parent === null ? retiredConfigKey(name) : undefined;
+    if (retired) problems.push(`\`${name}\` is no longer used: ${retired.why}. ${retired.instead}`);
+    else unknown.push(name);
+  }
+  if (unknown.length > 0) {
+    const where = parent === null ? "" : ` in \`${parent}\``;
+    problems.push(`unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((name) => `\`${name}\``).join(", ")}${where}`);
+  }
+  return problems;
+}
+
 /** Validates a parsed YAML document (null for an empty or missing file). */
 export function parseRepoConfig(raw: unknown): { ok: true; config: RepoConfig } | { ok: false; problems: string[] } {
   const result = RepoConfig.safeParse(raw ?? {});
   if (result.success) return { ok: true, config: result.data };
-  const problems = result.error.issues.map((issue) => {
+  const problems = result.error.issues.flatMap((issue): string[] => {
     const key = issue.path.length ? issue.path.join(".") : "(top level)";
     // A record key that fails its own check reports the reason one level down.
-    if (issue.code === "invalid_key") return `\`${key}\`: ${issue.issues.map((inner) => inner.message).join("; ")}`;
-    if (issue.code === "unrecognized_keys") return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}${issue.path.length ? ` in \`${key}\`` : ""}`;
-    return `\`${key}\`: ${issue.message}`;
+    if (issue.code === "invalid_key") return [`\`${key}\`: ${issue.issues.map((inner) => inner.message).join("; ")}`];
+    if (issue.code === "unrecognized_keys") return unrecognizedKeysProblems(issue.keys, issue.path.length ? key : null);
+    return [`\`${key}\`: ${issue.message}`];
   });
   return { ok: false, problems };
 }

@@ -4,6 +4,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -16,11 +17,13 @@ import {
 } from "drizzle-orm/pg-core";
 import type { RunReason } from "../hunt/verdict-reasons.js";
 import type { HuntState, RunStatus } from "../render/types.js";
-import type { Verdict } from "../search/types.js";
+import type { FlakeHistory, Verdict } from "../search/types.js";
 
 /** What the found answer needs beyond the verdicts: fetched once from the compare API when the search is done. */
 export interface StoredResult {
   readonly compareUrl: string;
+  /** Probability of the answer when it was named (absent for hunts found before issue 12). */
+  readonly probability?: number;
   /** Commit mode: the pull request that brought the first bad commit in, when GitHub knows one. */
   readonly pullRequest?: { readonly number: number; readonly title: string; readonly url: string } | null;
   /** Null when GitHub would not list them (see `unavailable`). */
@@ -62,14 +65,12 @@ export const hunts = pgTable(
     /** Minimum role to act on this hunt, from the repository config at start. */
     permission: text("permission").$type<"triage" | "write" | "maintain" | "admin">().notNull().default("write"),
     timeoutMinutes: integer("timeout_minutes").notNull(),
-    /** Runs per version per round; a version is good only if all pass (§5 repeats). */
-    repeat: integer("repeat").notNull().default(1),
-    /** Failing runs (of `repeat`) that make a version bad; fewer make it flaky. */
-    failThreshold: integer("fail_threshold").notNull().default(1),
-    /** Test the good and bad ends alongside the first picks. */
-    verifyEndpoints: boolean("verify_endpoints").notNull().default(true),
-    /** In auto-pilot, re-run last good and first bad before declaring them. */
-    confirm: boolean("confirm").notNull().default(true),
+    /** Stop when one answer holds at least this probability (issue 12). */
+    confidence: doublePrecision("confidence").notNull().default(0.99),
+    /** Prior chance that a run gives the wrong verdict; the search re-estimates it from the runs. */
+    flakeRate: doublePrecision("flake_rate").notNull().default(0.05),
+    /** What earlier hunts of this repository's workflow said about its flakiness, as read when the hunt started. */
+    flakeHistory: jsonb("flake_history").$type<FlakeHistory>(),
     /** Globs over step names: a run whose first failed step matches did not build, so it is inconclusive (issue 14). */
     skipSteps: jsonb("skip_steps").$type<string[]>().notNull().default([]),
     /** Post a short comment mentioning the starter when the hunt ends or waits for a person (issue 14). */
@@ -116,8 +117,11 @@ export const runs = pgTable(
     token: text("token").unique(),
     runId: bigint("run_id", { mode: "number" }),
     attempt: integer("attempt").notNull().default(1),
-    /** `dispatching` until the dispatch call returned; a row stuck there after a crash is repaired by the reconciler. */
-    status: text("status").$type<RunStatus | "dispatching" | "error">().notNull(),
+    /**
+     * `waiting`: ticked while the hunt had `parallel` runs in flight, dispatched when a slot frees. `dispatching` until
+     * the dispatch call returned; a row stuck there after a crash is repaired by the reconciler.
+     */
+    status: text("status").$type<RunStatus | "waiting" | "dispatching" | "error">().notNull(),
     conclusion: text("conclusion"),
     verdict: text("verdict").$type<Verdict>(),
     /** Orders verdicts in time: the newest verdict per version wins (§5). */
@@ -142,6 +146,25 @@ export const deliveries = pgTable("deliveries", {
   /** False while a process is handling it; a claim that stays unfinished (a crash) can be taken over later. */
   done: boolean("done").notNull().default(true),
 });
+
+/**
+ * What finished hunts learned about a workflow's flakiness (expected false failures and passes among its runs),
+ * per repository and workflow, so the next hunt recognises a flaky workflow without being told.
+ */
+export const workflowFlakes = pgTable(
+  "workflow_flakes",
+  {
+    repoId: bigint("repo_id", { mode: "number" }).notNull(),
+    workflow: text("workflow").notNull(),
+    falseFailures: doublePrecision("false_failures").notNull().default(0),
+    goodRuns: doublePrecision("good_runs").notNull().default(0),
+    falsePasses: doublePrecision("false_passes").notNull().default(0),
+    badRuns: doublePrecision("bad_runs").notNull().default(0),
+    hunts: integer("hunts").notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.repoId, t.workflow] })],
+);
 
 /**
  * Notifications posted (or being posted) for a hunt, one per change worth telling a person about (issue 14): the

@@ -1,5 +1,6 @@
 // The commit-level drill-down (§5 "Commit level"): after a tag-level answer, the same search over the first-parent
 // commits between the last good and the first bad tag.
+import { readFlakeHistory } from "../db/queries/flakes.js";
 import { ActiveHuntExists, type HuntSnapshot, insertHunt, recordEvent } from "../db/queries/hunts.js";
 import { RangeTooLargeError, compareRange } from "../github/history.js";
 import type { RangeCommit } from "../github/history.js";
@@ -77,11 +78,10 @@ export async function startCommitHunt(deps: HuntDeps, parent: HuntSnapshot, send
         permission: hunt.permission,
         skipSteps: hunt.skipSteps,
         notify: hunt.notify,
-        repeat: hunt.repeat,
-        failThreshold: hunt.failThreshold,
-        // The ends were tested at tag level already.
-        verifyEndpoints: false,
-        confirm: hunt.confirm,
+        confidence: hunt.confidence,
+        flakeRate: hunt.flakeRate,
+        // The tag-level hunt's runs, recorded when it was found, tell how flaky the workflow is.
+        flakeHistory: (await readFlakeHistory(deps.store.db, hunt.repoId, hunt.workflow)) ?? null,
         createdBy: sender,
       },
       versions,

@@ -1,30 +1,30 @@
-// Pure decisions about a hunt: what to dispatch now, whether the ends held up, and when the answer can be named.
+// Pure decisions about a hunt: what to dispatch now within the `parallel` cap, and whether the search has ended.
 import type { HuntSnapshot } from "../db/queries/hunts.js";
 import type { SearchView } from "../search/types.js";
-import { isInFlight, runsUsed, talliesOf } from "./snapshot.js";
+import { isInFlight, runsUsed } from "./snapshot.js";
 
 export interface DispatchPlan {
-  /** Versions to run, each `repeat` times. */
+  /** Stored runs that waited for a slot and start now (run row ids). */
+  readonly start: readonly number[];
+  /** New runs to dispatch now, one entry per run (a position may repeat: a re-run). */
   readonly positions: readonly number[];
-  /** Set when the budget stopped some or all dispatches: the hunt pauses and says so. */
+  /** Runs a person asked for beyond the free slots: stored as waiting, dispatched as runs finish. */
+  readonly waiting: readonly number[];
+  /** Set when the budget stopped some or all runs: the hunt pauses and says so. */
   readonly budgetExhausted: boolean;
 }
 
 /** What a human asked to run: ticked candidates, or a `/locate retry` of one version. */
 export interface DispatchRequest {
   readonly ticked?: readonly string[];
-  /** A version to run again whatever its verdict, unless a run of it is already in flight. */
+  /** A version to run again whatever its verdicts, unless a run of it is already in flight. */
   readonly retry?: number;
 }
 
-function inFlightPositions(snapshot: HuntSnapshot): Set<number> {
-  return new Set(snapshot.runs.filter(isInFlight).map((run) => run.position));
-}
-
-/** Positions of ticked names that are worth a run: untested ones inside the open interval, and contradicted ones. */
+/** Positions of ticked names that are worth a run: candidates, picks and versions whose runs disagree, not in flight. */
 export function tickedPositions(snapshot: HuntSnapshot, search: SearchView, tickedNames: readonly string[]): number[] {
-  const inFlight = inFlightPositions(snapshot);
-  const allowed = new Set([...search.untested, ...search.contradictions.filter((p) => !inFlight.has(p))]);
+  const busy = new Set(snapshot.runs.filter((run) => isInFlight(run) || run.status === "waiting").map((run) => run.position));
+  const allowed = new Set([...search.untested, ...search.candidates, ...search.picks, ...search.contradictions].filter((p) => !busy.has(p)));
   const byName = new Map<string, number>();
   snapshot.versions.forEach((version, position) => version.names.forEach((name) => byName.set(name, position)));
   const positions = new Set<number>();
@@ -35,73 +35,44 @@ export function tickedPositions(snapshot: HuntSnapshot, search: SearchView, tick
   return [...positions].sort((a, b) => a - b);
 }
 
-/** The ends not yet run by CI: they go along with the first dispatch (§5 endpoint check), not in a round of their own. */
-function endpointsToVerify(snapshot: HuntSnapshot): number[] {
-  const last = snapshot.versions.length - 1;
-  return [0, last].filter((position) => !snapshot.runs.some((run) => run.position === position && run.token !== null && run.status !== "error"));
-}
-
 /**
- * Before naming the answer in auto-pilot, the last good and first bad run once more, unless they already ran
- * twice or more, or only a human or the range itself vouches for them.
- */
-export function confirmationsNeeded(snapshot: HuntSnapshot, search: SearchView): number[] {
-  const { hunt } = snapshot;
-  if (!hunt.autopilot || !hunt.confirm || hunt.repeat > 1) return [];
-  return [search.lastGood, search.firstBad].filter((position) => {
-    const ciRuns = snapshot.runs.filter((run) => run.position === position && run.token !== null && run.status === "completed");
-    return ciRuns.length === 1;
-  });
-}
-
-/**
- * What to dispatch after an event: what a human asked for if anything, otherwise, in auto-pilot, the suggested
- * picks once no run of the last round is still deciding the open interval (§5 "Rounds"), or the confirmations
- * once the search is done. The untested ends join the first dispatch when endpoint checks are on.
+ * What to run after an event, never more than `parallel` in flight (issue 12: the cap counts every run). Runs that
+ * waited for a slot start first, oldest first; then a person's ticks or retry, queued behind them beyond the free
+ * slots. Auto-pilot dispatches the core's picks once every run of the previous round has reported (§5 "Rounds").
  */
 export function planDispatch(snapshot: HuntSnapshot, search: SearchView, request: DispatchRequest = {}): DispatchPlan {
   const { hunt } = snapshot;
-  if (hunt.state !== "searching") return { positions: [], budgetExhausted: false };
-  const inFlight = inFlightPositions(snapshot);
+  const none: DispatchPlan = { start: [], positions: [], waiting: [], budgetExhausted: false };
+  if (hunt.state !== "searching") return none;
+  const inFlight = snapshot.runs.filter(isInFlight).length;
+  const waitingRuns = snapshot.runs.filter((run) => run.status === "waiting");
+  const free = Math.max(0, hunt.parallel - inFlight);
+  const start = waitingRuns.slice(0, free).map((run) => run.id);
+  const slots = waitingRuns.length > start.length ? 0 : free - start.length;
+
   let wanted: number[] = [];
   if (request.retry !== undefined) {
-    if (!inFlight.has(request.retry)) wanted = [request.retry];
+    const busy = snapshot.runs.some((run) => run.position === request.retry && (isInFlight(run) || run.status === "waiting"));
+    if (!busy) wanted = [request.retry];
   } else if ((request.ticked?.length ?? 0) > 0) {
     wanted = tickedPositions(snapshot, search, request.ticked ?? []);
-  } else if (hunt.autopilot && !search.done && search.inFlight.length === 0) {
+  } else if (hunt.autopilot && !search.done && inFlight === 0 && waitingRuns.length === 0) {
     wanted = [...search.picks];
-  } else if (hunt.autopilot && search.done) {
-    wanted = confirmationsNeeded(snapshot, search).filter((position) => !inFlight.has(position));
-  }
-  if (wanted.length > 0 && hunt.verifyEndpoints) {
-    wanted = [...new Set([...endpointsToVerify(snapshot).filter((p) => !inFlight.has(p)), ...wanted])];
   }
   const runsLeft = Math.max(0, hunt.maxRuns - runsUsed(snapshot));
-  const affordable = Math.floor(runsLeft / hunt.repeat);
-  return { positions: wanted.slice(0, affordable), budgetExhausted: wanted.length > affordable };
-}
-
-export interface EndpointFailure {
-  readonly end: "good" | "bad";
-  readonly position: number;
-}
-
-/** §5 endpoint check: the good end failed or the bad end passed, so the range cannot hold the answer. */
-export function endpointFailure(snapshot: HuntSnapshot): EndpointFailure | null {
-  const tallies = talliesOf(snapshot);
-  const last = snapshot.versions.length - 1;
-  if (tallies.get(0)?.verdict === "bad") return { end: "good", position: 0 };
-  if (tallies.get(last)?.verdict === "good") return { end: "bad", position: last };
-  return null;
+  const affordable = wanted.slice(0, runsLeft);
+  return {
+    start,
+    positions: affordable.slice(0, slots),
+    waiting: affordable.slice(slots),
+    budgetExhausted: wanted.length > runsLeft,
+  };
 }
 
 /**
- * The answer can be named once the search is done, confirmed where auto-pilot confirms (unless the budget ran
- * out), and no run that could still change it is in flight.
+ * The answer (or an end outcome) can be named once the search is done and no run is still in flight: every run is
+ * evidence, and one that reports later could still move the answer.
  */
-export function readyToDeclare(snapshot: HuntSnapshot, search: SearchView, plan: DispatchPlan): boolean {
-  if (!search.done) return false;
-  if (!plan.budgetExhausted && confirmationsNeeded(snapshot, search).length > 0) return false;
-  const decisive = new Set([0, snapshot.versions.length - 1, search.lastGood, search.firstBad]);
-  return !snapshot.runs.some((run) => isInFlight(run) && decisive.has(run.position));
+export function readyToDeclare(snapshot: HuntSnapshot, search: SearchView): boolean {
+  return search.done && !snapshot.runs.some(isInFlight);
 }

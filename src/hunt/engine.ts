@@ -3,17 +3,27 @@
 import type { Logger } from "pino";
 import type { Store } from "../db/client.js";
 import { type HuntSnapshot, findChildHunt, getHunt, loadSnapshot, recordEvent, updateHunt } from "../db/queries/hunts.js";
-import { type RunObservation, applyRunObservation, getRun, insertRun, markDispatchFailed, markDispatched } from "../db/queries/runs.js";
+import { addFlakeEvidence } from "../db/queries/flakes.js";
+import {
+  type RunObservation,
+  applyRunObservation,
+  failWaitingRuns,
+  getRun,
+  insertRun,
+  markDispatchFailed,
+  markDispatched,
+  startWaitingRuns,
+} from "../db/queries/runs.js";
 import type { HuntRow } from "../db/schema.js";
 import { type GitHub, type RepoRef, githubMessage, httpStatus } from "../github/client.js";
 import { createComment, updateComment } from "../github/comments.js";
 import { WorkflowProblem, cancelRun, dispatchWorkflow } from "../github/workflows.js";
 import { withLogContext } from "../observability/logging.js";
 import { metrics } from "../observability/metrics.js";
-import { type HuntView, renderHuntComment } from "../render/index.js";
+import { type HuntView, percent, renderHuntComment } from "../render/index.js";
 import type { SearchView } from "../search/types.js";
 import type { HuntQueue } from "./queue.js";
-import { type DispatchRequest, type EndpointFailure, endpointFailure, planDispatch, readyToDeclare } from "./decide.js";
+import { type DispatchPlan, type DispatchRequest, planDispatch, readyToDeclare } from "./decide.js";
 import { lookupFoundDetails } from "./found-details.js";
 import { notifyWhenDue } from "./notify.js";
 import { workflowProblemReply } from "./replies.js";
@@ -60,66 +70,85 @@ function isActive(hunt: HuntRow): boolean {
 }
 
 /**
- * Moves a hunt forward from its stored state: declares it found when the search is done, and dispatches what
- * the ticks, a retry or auto-pilot ask for. Callers hold the hunt's lock (see actOnHunt).
+ * Moves a hunt forward from its stored state: names the answer (or stops on an end) once the search is done, and
+ * dispatches what waiting runs, ticks, a retry or auto-pilot ask for. Callers hold the hunt's lock (see actOnHunt).
  */
 export async function advanceHunt(deps: HuntDeps, huntId: number, options: DispatchRequest = {}): Promise<void> {
   const { db } = deps.store;
   const snapshot = await loadSnapshot(db, huntId);
   if (!snapshot) return;
   if (!isActive(snapshot.hunt)) return;
-  const failure = endpointFailure(snapshot);
-  if (failure) {
-    await failOnEndpoint(deps, snapshot, failure);
+  const search = analyzeHunt(snapshot);
+  if (readyToDeclare(snapshot, search)) {
+    if (search.outcome === "older-than-good" || search.outcome === "bad-passes") await failOnEnd(deps, snapshot, search);
+    else await declareFound(deps, snapshot, search);
     return;
   }
-  const search = analyzeHunt(snapshot);
   const plan = planDispatch(snapshot, search, options);
-  if (plan.positions.length > 0) await dispatchVersions(deps, snapshot, plan.positions);
-  else if (readyToDeclare(snapshot, search, plan)) await declareFound(deps, snapshot, search);
+  if (plan.start.length + plan.positions.length + plan.waiting.length > 0) await dispatchVersions(deps, snapshot, plan);
   if (plan.budgetExhausted && !search.done) {
     await updateHunt(db, huntId, {
       state: "paused",
-      notice: `The budget of ${snapshot.hunt.maxRuns} runs is used up. Raise \`max-runs\` in .github/locate.yml, or give verdicts by hand with \`/locate good <tag>\` / \`/locate bad <tag>\`.`,
+      notice:
+        `The budget of ${snapshot.hunt.maxRuns} runs is used up. ${bestAnswerSoFar(snapshot, search)} ` +
+        "Raise `max-runs` in .github/locate.yml, or give verdicts by hand with `/locate good <tag>` / `/locate bad <tag>`.",
     });
   }
 }
 
-/** The good end failed or the bad end passed: the range cannot hold the answer, so stop spending CI and say why. */
-async function failOnEndpoint(deps: HuntDeps, snapshot: HuntSnapshot, failure: EndpointFailure): Promise<void> {
-  const { hunt } = snapshot;
-  const name = snapshot.versions[failure.position]?.names[0] ?? "?";
+function bestAnswerSoFar(snapshot: HuntSnapshot, search: SearchView): string {
+  const position = search.possibleFirstBad[0];
+  const name = position === undefined ? null : (snapshot.versions[position]?.names[0] ?? null);
+  if (name === null) return "";
+  return `The most likely first bad version so far is ${name} (${percent(search.probability)}).`;
+}
+
+/**
+ * The evidence says the range cannot hold the answer: the good end fails too, or the bad end passes. Stop spending
+ * CI and say which end, why, and how sure.
+ */
+async function failOnEnd(deps: HuntDeps, snapshot: HuntSnapshot, search: SearchView): Promise<void> {
+  const { hunt, versions } = snapshot;
+  const end = search.outcome === "older-than-good" ? "good" : "bad";
+  const name = (end === "good" ? versions[0] : versions[versions.length - 1])?.names[0] ?? "?";
+  const sure = percent(end === "good" ? search.olderThanGood : search.badPasses);
   const notice =
-    failure.end === "good"
-      ? `The good end ${name} fails too, so the regression is older than this range (or the reproduction fails everywhere). Start again from an older good tag.`
-      : `The bad end ${name} passes, so the reproduction does not show the bug at the bad end. Check the workflow, or start again with a bad tag that fails.`;
+    end === "good"
+      ? `The good end ${name} fails too (${sure} sure, from the runs of the versions near it), so the regression is older than this range, or the reproduction fails everywhere. Start again from an older good tag.`
+      : `The bad end ${name} passes (${sure} sure, from the runs of the versions near it), so the reproduction does not show the bug in this range. Check the workflow, or start again with a bad tag that fails.`;
   await updateHunt(deps.store.db, hunt.id, { state: "failed", notice });
-  await recordEvent(deps.store.db, hunt.id, "locate", "endpoint-check-failed", { end: failure.end, tag: name });
+  await recordEvent(deps.store.db, hunt.id, "locate", "endpoint-check-failed", { end, tag: name, probability: end === "good" ? search.olderThanGood : search.badPasses });
+  await addFlakeEvidence(deps.store.db, hunt.repoId, hunt.workflow, search.evidence);
   await cancelRunsInFlight(deps, snapshot);
-  deps.log.info({ huntId: hunt.id, end: failure.end }, "endpoint check failed; hunt stopped");
+  deps.log.info({ huntId: hunt.id, end }, "an end of the range does not hold; hunt stopped");
 }
 
 /** Cancels the hunt's runs that GitHub is still working on; returns how many were asked to stop. */
 export async function cancelRunsInFlight(deps: HuntDeps, snapshot: HuntSnapshot): Promise<number> {
+  await failWaitingRuns(deps.store.db, snapshot.hunt.id, "not dispatched: the hunt ended");
   const inFlight = snapshot.runs.filter((run) => isInFlight(run) && run.runId !== null);
   for (const run of inFlight) await cancelRun(deps.gh, repoOf(snapshot.hunt), run.runId as number);
   return inFlight.length;
 }
 
-async function dispatchVersions(deps: HuntDeps, snapshot: HuntSnapshot, positions: readonly number[]): Promise<void> {
+/**
+ * Stores the plan's runs, then dispatches the ones that fit. Rows and tokens are committed before any dispatch call:
+ * `requested` may arrive before the call returns (§4), and a crash in between is repaired by the reconciler.
+ */
+async function dispatchVersions(deps: HuntDeps, snapshot: HuntSnapshot, plan: DispatchPlan): Promise<void> {
   const { db } = deps.store;
   const { hunt } = snapshot;
-  const round = hunt.round + 1;
-  // The rows and their tokens are committed before any dispatch call: `requested` may arrive before the call returns (§4).
+  const round = plan.positions.length + plan.waiting.length > 0 ? hunt.round + 1 : hunt.round;
   const rows = await db.transaction(async (tx) => {
-    await updateHunt(tx, hunt.id, { round });
-    const inserted = [];
-    for (const position of positions) {
-      for (let copy = 0; copy < hunt.repeat; copy++) {
-        inserted.push(await insertRun(tx, { huntId: hunt.id, position, token: newRunToken(hunt.id), round, status: "dispatching" }));
-      }
+    if (round !== hunt.round) await updateHunt(tx, hunt.id, { round });
+    const toDispatch = await startWaitingRuns(tx, plan.start);
+    for (const position of plan.positions) {
+      toDispatch.push(await insertRun(tx, { huntId: hunt.id, position, token: newRunToken(hunt.id), round, status: "dispatching" }));
     }
-    return inserted;
+    for (const position of plan.waiting) {
+      await insertRun(tx, { huntId: hunt.id, position, token: newRunToken(hunt.id), round, status: "waiting" });
+    }
+    return toDispatch;
   });
   for (const [index, row] of rows.entries()) {
     const version = snapshot.versions[row.position];
@@ -134,6 +163,7 @@ async function dispatchVersions(deps: HuntDeps, snapshot: HuntSnapshot, position
       if (error instanceof WorkflowProblem) {
         // The workflow itself is wrong: every further dispatch would fail the same way, so stop and explain.
         for (const later of rows.slice(index)) await markDispatchFailed(db, later.id, "not dispatched: the workflow was rejected");
+        await failWaitingRuns(db, hunt.id, "not dispatched: the workflow was rejected");
         await updateHunt(db, hunt.id, { state: "paused", notice: `GitHub rejected the workflow \`${hunt.workflow}\`: ${error.githubMessage}` });
         await createComment(deps.gh, repoOf(hunt), hunt.issueNumber, workflowProblemReply(hunt.workflow, hunt.dispatchRef, error));
         return;
@@ -157,16 +187,24 @@ async function declareFound(deps: HuntDeps, snapshot: HuntSnapshot, search: Sear
   if (!lastGood || !firstBad) throw new Error(`hunt ${hunt.id}: search positions outside the versions`);
   // Issue 14: the commits and the pull request are optional lookups; GitHub refusing them leaves a note, not a failure.
   const details = await lookupFoundDetails(deps, hunt, lastGood.sha, firstBad.sha, FOUND_COMMITS_SHOWN);
+  // `stuck`: only versions that never gave a verdict separate the possibilities; the answer says how sure it is.
+  const notice =
+    search.outcome === "stuck"
+      ? `No run can make this surer: the versions that could tell the possibilities apart gave no verdict. The answer is ${percent(search.probability)} likely; \`/locate retry <tag>\` or a verdict by hand can settle it.`
+      : null;
   await updateHunt(deps.store.db, hunt.id, {
     state: "found",
-    notice: null,
+    notice,
     result: {
       compareUrl: compareUrl(hunt.repoUrl, lastGood.names[0] ?? lastGood.sha, firstBad.names[0] ?? firstBad.sha),
+      probability: search.probability,
       ...details,
     },
   });
-  await recordEvent(deps.store.db, hunt.id, "locate", "found", { firstBad: firstBad.names[0], lastGood: lastGood.names[0] });
-  deps.log.info({ huntId: hunt.id, firstBad: firstBad.names[0] }, "first bad version found");
+  await recordEvent(deps.store.db, hunt.id, "locate", "found", { firstBad: firstBad.names[0], lastGood: lastGood.names[0], probability: search.probability });
+  await addFlakeEvidence(deps.store.db, hunt.repoId, hunt.workflow, search.evidence);
+  await failWaitingRuns(deps.store.db, hunt.id, "not dispatched: the answer was found");
+  deps.log.info({ huntId: hunt.id, firstBad: firstBad.names[0], probability: search.probability }, "first bad version found");
 }
 
 /**

@@ -3,6 +3,7 @@ import { workflowInputsProblem } from "../commands/index.js";
 import { type Repro, reproInputs, reproTooLargeReply } from "../commands/repro.js";
 import type { StartOptions } from "../commands/types.js";
 import type { RepoConfig } from "../config/repo-config.js";
+import { readFlakeHistory } from "../db/queries/flakes.js";
 import { ActiveHuntExists, findActiveHunt, insertHunt, recordEvent } from "../db/queries/hunts.js";
 import type { RepoRef } from "../github/client.js";
 import { RangeTooLargeError, compareRange, listTags } from "../github/history.js";
@@ -56,6 +57,7 @@ export async function startHunt(deps: HuntDeps, request: StartRequest): Promise<
   const resolved = resolveVersions({ tags, good: endpoints.good, bad: endpoints.bad, compare, filter });
   if (!resolved.ok) return { kind: "rejected", reply: describeResolveError(resolved.error) };
 
+  const workflow = options.workflow ?? config.workflow;
   try {
     const hunt = await insertHunt(
       db,
@@ -71,14 +73,13 @@ export async function startHunt(deps: HuntDeps, request: StartRequest): Promise<
         bad: request.bad,
         state: "searching",
         autopilot: options.auto ?? false,
-        workflow: options.workflow ?? config.workflow,
+        workflow,
         dispatchRef: config["dispatch-ref"] ?? repo.defaultBranch,
         inputs,
         parallel: options.parallel ?? config.parallel,
-        repeat: options.repeat ?? config.repeat,
-        failThreshold: Math.min(config["fail-threshold"], options.repeat ?? config.repeat),
-        verifyEndpoints: options.verify ?? config["verify-endpoints"],
-        confirm: options.confirm ?? config.confirm,
+        confidence: options.confidence ?? config.confidence,
+        flakeRate: options.flakeRate ?? config["flake-rate"],
+        flakeHistory: (await readFlakeHistory(db, repo.id, workflow)) ?? null,
         candidates: config.candidates,
         maxRuns: config["max-runs"],
         timeoutMinutes: config["timeout-minutes"],

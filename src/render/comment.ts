@@ -18,7 +18,7 @@ const AUTHOR_LENGTH = 40;
 const BAR_CELLS = 20;
 const MAX_CANDIDATES_SHOWN = 20;
 const MAX_ALIASES_SHOWN = 3;
-const MAX_EARLIER_VERDICTS_SHOWN = 5;
+const MAX_RUN_MARKS = 8;
 const MAX_CONTRADICTIONS_SHOWN = 5;
 
 /** How much of each long list to show; the renderer walks down LIMIT_LADDER until the body fits. */
@@ -201,6 +201,7 @@ function renderMarkers(context: Context, withAllCandidates = true): string {
     firstBad: rawName(context, possible[0] ?? view.search.firstBad),
     lastGood: rawName(context, view.search.lastGood),
     candidates: withAllCandidates ? possible.map((position) => rawName(context, position)) : [],
+    confidence: view.found?.probability ?? null,
   });
   return `${markers}\n${result}`;
 }
@@ -248,11 +249,24 @@ function renderProgress(context: Context): string {
     parts.push(`**${left}** of ${plural(context.total, context.unit.one, context.unit.many)} left`);
   }
   parts.push(plural(ciRuns, "run", "runs"));
+  const likely = view.search.possibleFirstBad[0];
+  if (context.isOpen && likely !== undefined && view.search.probability > 0) {
+    // While searching, say what the evidence points at and how strongly, against the confidence the hunt waits for.
+    parts.push(`most likely first bad: ${nameOf(context, likely)} (${percent(view.search.probability)} of ${percent(view.confidence)} needed)`);
+  }
   if (context.isOpen && view.search.roundsLeft > 0) {
     parts.push(`about ${plural(view.search.roundsLeft, "more round", "more rounds")}`);
   }
   if (context.isOpen && view.autopilot) parts.push(`🤖 auto-pilot, ${view.parallel} per round`);
   return parts.join(" · ");
+}
+
+/** A probability as a percentage: whole numbers in the middle, more digits near certainty, never rounded up to 100. */
+export function percent(probability: number): string {
+  const value = Math.max(0, Math.min(1, probability)) * 100;
+  if (value >= 99) return `${(Math.floor(value * 100) / 100).toFixed(2).replace(/\.?0+$/, "")} %`;
+  if (value > 0 && value < 1) return `${value.toFixed(1)} %`;
+  return `${Math.round(value)} %`;
 }
 
 function cellKind(context: Context, position: number): CellKind {
@@ -297,12 +311,21 @@ function renderNotices(context: Context): string {
   if (view.related && related) lines.push(`> 🔗 ${escapeMarkdown(view.related.label, NOTICE_LENGTH)}: [see that comment](${related})`);
   if (view.notice) lines.push(`> ⚠️ ${escapeMarkdown(view.notice, NOTICE_LENGTH)}`);
   const contradictions = [...context.contradictions].sort((a, b) => a - b);
-  if (contradictions.length > 0) {
+  if (contradictions.length > 0 && context.isOpen) {
     const shown = contradictions.slice(0, MAX_CONTRADICTIONS_SHOWN).map((position) => nameOf(context, position));
     const more = contradictions.length > shown.length ? ` and ${contradictions.length - shown.length} more` : "";
     lines.push(
-      `> ⚠️ Contradicting verdicts: ${shown.join(", ")}${more} passed although an earlier ${context.unit.one} failed. ` +
-        "The newest verdict per version counts; `/locate retry <tag>` tests one again.",
+      `> 🔁 Runs of ${shown.join(", ")}${more} disagree with the most likely answer. Every run counts as evidence, ` +
+        "so Locate runs versions again where that settles most; ticking one runs it again now.",
+    );
+  }
+  const flake = view.search.flake;
+  if (flake.disagreeing > 0 && flake.runs > 0) {
+    const { falseFailures, falsePasses, goodRuns, badRuns } = view.search.evidence;
+    const estimate = goodRuns + badRuns > 0 ? (falseFailures + falsePasses) / (goodRuns + badRuns) : 0;
+    lines.push(
+      `> 🎲 ${flake.disagreeing} of ${plural(flake.runs, "run", "runs")} disagreed with the others; estimated flake rate ${percent(estimate)}. ` +
+        "Locate weighs each run by how often runs are wrong, so it may run a version more than once.",
     );
   }
   // Consecutive quote lines would merge into one paragraph; an empty quote line keeps them apart.
@@ -336,6 +359,14 @@ function runStatusEmoji(run: RunView): string {
   return runStatusLabel(run).split(" ")[0] ?? "";
 }
 
+/** Every run of a version, oldest first, as marks (e.g. ✅✅❌), with how many passed of those that finished. */
+function runMarks(runs: readonly RunView[]): string {
+  const marks = runs.length > MAX_RUN_MARKS ? [...runs.slice(0, 2).map(runStatusEmoji), "…", ...runs.slice(-(MAX_RUN_MARKS - 3)).map(runStatusEmoji)] : runs.map(runStatusEmoji);
+  const finished = runs.filter((run) => run.status === "completed" && run.verdict !== "inconclusive" && run.verdict !== null);
+  const passed = finished.filter((run) => run.verdict === "good").length;
+  return `${marks.join("")} ${passed}/${finished.length} passed`;
+}
+
 /** Distance from the open interval, so that when rows must be cut the ones around the boundary stay. */
 function distanceToBoundary(context: Context, position: number): number {
   const { lastGood, firstBad } = context.view.search;
@@ -355,18 +386,10 @@ function runNote(context: Context, position: number, runs: readonly RunView[]): 
   const latest = runs[runs.length - 1];
   if (!latest) return "";
   const parts: string[] = [];
-  if (context.contradictions.has(position)) parts.push("⚠️ contradicts");
-  const tally = context.view.versions[position]?.tally;
-  if (tally && tally.total > 1) parts.push(`${tally.flaky ? "flaky, " : ""}passed ${tally.passed}/${tally.total}`);
+  if (context.contradictions.has(position) && context.isOpen) parts.push("🔁 disagrees with the most likely answer");
   if (latest.manualBy !== null) parts.push(`by ${escapeMarkdown("@" + latest.manualBy, AUTHOR_LENGTH)}`);
   if (latest.note) parts.push(escapeMarkdown(latest.note, NOTE_LENGTH));
   if (latest.reason) parts.push(renderRunReason(latest.reason)); // issue 14: failed step and annotation
-  const earlier = runs.slice(0, -1);
-  if (earlier.length > 0) {
-    const shown = earlier.slice(-MAX_EARLIER_VERDICTS_SHOWN).map(runStatusEmoji).join(" ");
-    const more = earlier.length > MAX_EARLIER_VERDICTS_SHOWN ? ` +${earlier.length - MAX_EARLIER_VERDICTS_SHOWN}` : "";
-    parts.push(`earlier: ${shown}${more}`);
-  }
   return parts.join(" · ");
 }
 
@@ -391,9 +414,7 @@ function renderRuns(context: Context, limits: Limits): string {
     const runs = context.runsByPosition.get(position) ?? [];
     const latest = runs[runs.length - 1] as RunView;
     const cells = versionCells(context, position);
-    // With repeats the version's verdict is the tally of its newest round, not the last run's alone.
-    const tally = context.view.versions[position]?.tally;
-    const verdict = tally && latest.status === "completed" ? VERDICT_LABEL[tally.verdict] : runStatusLabel(latest);
+    const verdict = runs.length > 1 ? runMarks(runs) : runStatusLabel(latest);
     return `| ${cells.name} | ${cells.commit} | ${verdict} | ${runLink(latest)} | ${runNote(context, position, runs)} |`;
   });
   const hidden = positions.length - kept.length;
@@ -449,6 +470,14 @@ function renderResult(context: Context, limits: Limits): string {
     );
   } else {
     blocks.push(`**First bad ${kind}:** ${nameOf(context, first)} · **last good:** ${nameOf(context, view.search.lastGood)}`);
+  }
+  const probability = view.found?.probability;
+  if (probability !== undefined) {
+    const behind = [view.search.lastGood, first].map((position) => {
+      const runs = context.runsByPosition.get(position) ?? [];
+      return `${nameOf(context, position)} ${runs.length > 0 ? runs.map(runStatusEmoji).join("") : "(no run: the range's end)"}`;
+    });
+    blocks.push(`**${percent(probability)} sure**, from ${plural(view.runs.filter((run) => run.manualBy === null).length, "run", "runs")}; around the boundary: ${behind.join(" · ")}`);
   }
   const found = view.found;
   if (found) {

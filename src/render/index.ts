@@ -1,6 +1,6 @@
 // Public surface of the render module: comment rendering, marker builders and parsing, escaping.
 export type { CommentMarks, CommitView, FoundView, HuntState, HuntView, RunStatus, RunView, VersionView } from "./types.js";
-export { AUTOPILOT_ITEM, MAX_COMMENT_LENGTH, renderHuntComment } from "./comment.js";
+export { AUTOPILOT_ITEM, MAX_COMMENT_LENGTH, percent, renderHuntComment } from "./comment.js";
 export {
   AUTO_MARKER,
   HUNT_STATES,

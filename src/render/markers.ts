@@ -24,6 +24,8 @@ export interface ResultMarkerInput {
   readonly lastGood: string;
   /** Every possible first bad version, only when the answer is ambiguous (more than one). */
   readonly candidates?: readonly string[];
+  /** Probability of the answer, 0..1 (absent for hunts found before answers carried one). */
+  readonly confidence?: number | null;
 }
 
 export function resultMarker(result: ResultMarkerInput): string {
@@ -31,7 +33,13 @@ export function resultMarker(result: ResultMarkerInput): string {
     result.candidates && result.candidates.length > 1
       ? ` candidates=${result.candidates.map(encodeMarkerName).join(",")}`
       : "";
-  return `<!-- locate:result first-bad=${encodeMarkerName(result.firstBad)} last-good=${encodeMarkerName(result.lastGood)}${candidates} -->`;
+  const confidence = typeof result.confidence === "number" && result.confidence >= 0 && result.confidence <= 1 ? ` confidence=${formatProbability(result.confidence)}` : "";
+  return `<!-- locate:result first-bad=${encodeMarkerName(result.firstBad)} last-good=${encodeMarkerName(result.lastGood)}${candidates}${confidence} -->`;
+}
+
+/** Four decimals, rounded down so that an answer never reads surer than it is; trailing zeros dropped. */
+function formatProbability(probability: number): string {
+  return String(Math.floor(probability * 10_000) / 10_000);
 }
 
 // Ids are database serials; anything else is rendered as 0 so a marker can never carry arbitrary text.
@@ -42,7 +50,7 @@ function formatId(huntId: number): string {
 const HUNT_MARKER_PATTERN = /<!-- locate:hunt:(\d{1,16}) -->/;
 const STATE_MARKER_PATTERN = /<!-- locate:state:([a-z]{1,20}) -->/;
 const TAG_MARKER_PATTERN = /<!-- locate:tag:([^\s<>]*) -->/;
-const RESULT_MARKER_PATTERN = /<!-- locate:result first-bad=([^\s<>]*) last-good=([^\s<>]*)(?: candidates=([^\s<>]*))? -->/;
+const RESULT_MARKER_PATTERN = /<!-- locate:result first-bad=([^\s<>]*) last-good=([^\s<>]*)(?: candidates=([^\s<>]*))?(?: confidence=(0|1|0\.\d{1,4}))? -->/;
 // A GitHub task-list item: a bullet or ordered-list marker, then `[ ]`, `[x]` or `[X]`. Leading spaces allow nesting.
 const TASK_ITEM_PATTERN = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ xX])\](?:[ \t]|$)/;
 
@@ -67,6 +75,8 @@ export interface ParsedResult {
   readonly lastGood: string;
   /** All possible first bad versions; [firstBad] when the answer is exact. */
   readonly candidates: readonly string[];
+  /** Probability of the answer, or null when the marker carries none. */
+  readonly confidence: number | null;
 }
 
 /** The decoded `locate:result` marker, or null when absent or malformed. */
@@ -77,10 +87,11 @@ export function parseResultMarker(body: string): ParsedResult | null {
   const firstBad = decodeMarkerName(match[1] ?? "");
   const lastGood = decodeMarkerName(match[2] ?? "");
   if (firstBad === null || lastGood === null) return null;
-  if (match[3] === undefined) return { firstBad, lastGood, candidates: [firstBad] };
+  const confidence = match[4] === undefined ? null : Number(match[4]);
+  if (match[3] === undefined) return { firstBad, lastGood, candidates: [firstBad], confidence };
   const candidates = match[3].split(",").map(decodeMarkerName);
   if (candidates.some((name) => name === null)) return null;
-  return { firstBad, lastGood, candidates: candidates as string[] };
+  return { firstBad, lastGood, candidates: candidates as string[], confidence };
 }
 
 /**

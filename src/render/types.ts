@@ -12,8 +12,6 @@ export interface VersionView {
   readonly sha: string;
   /** Optional one-line title (commit mode: the commit title). */
   readonly title?: string | null;
-  /** When the version's newest verdict came from several runs (repeats): how many of them passed. */
-  readonly tally?: { readonly passed: number; readonly total: number; readonly flaky: boolean; readonly verdict: Verdict } | null;
 }
 
 export interface RunView {
@@ -44,6 +42,8 @@ export interface FoundView {
   readonly pullRequest?: { readonly number: number; readonly title: string; readonly url: string } | null;
   /** Link to the compare view last good...first bad. */
   readonly compareUrl: string;
+  /** Probability of the answer when it was named (absent for hunts found before answers carried one). */
+  readonly probability?: number;
   /** Null when GitHub would not list them (see `unavailable`). */
   readonly totalCommits: number | null;
   /** First commits of the range, at most 30. */
@@ -62,6 +62,8 @@ export interface HuntView {
   readonly state: HuntState;
   readonly autopilot: boolean;
   readonly parallel: number;
+  /** The probability at which the hunt names its answer. */
+  readonly confidence: number;
   readonly round: number;
   readonly versions: readonly VersionView[];
   /** All runs, oldest first. */

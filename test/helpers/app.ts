@@ -26,7 +26,7 @@ export async function openTestStore(): Promise<Store> {
 }
 
 export async function emptyStore(store: Store): Promise<void> {
-  await store.db.execute(sql`truncate hunts, versions, runs, deliveries, events restart identity cascade`);
+  await store.db.execute(sql`truncate hunts, versions, runs, deliveries, events, workflow_flakes restart identity cascade`);
 }
 
 export async function createTestApp(options: { store?: Store } = {}): Promise<TestApp> {

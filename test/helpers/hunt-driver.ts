@@ -49,6 +49,7 @@ export class HuntDriver {
       this.reported.add(d.runId);
       const displayTitle = `locate ${d.inputs.tag} [${d.inputs.locate_id}]`;
       await this.app.receive("workflow_run", workflowRun("requested", { id: d.runId, status: "requested", displayTitle }));
+      this.gh.completedRuns++;
       await this.app.receive("workflow_run", workflowRun("completed", { id: d.runId, status: "completed", conclusion: this.gh.conclusionFor(d), displayTitle }));
     }
   }

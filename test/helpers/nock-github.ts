@@ -34,6 +34,9 @@ export class NockGitHub {
   /** Every comment body written, by id. */
   readonly comments = new Map<number, { issue: number; body: string }>();
   readonly dispatches: Dispatch[] = [];
+  /** Runs whose `completed` webhook a test has delivered (HuntDriver counts them), and the most ever in flight. */
+  completedRuns = 0;
+  maxInFlight = 0;
   readonly reactions: string[] = [];
   readonly permissionLookups: string[] = [];
   readonly unmatched: string[] = [];
@@ -282,6 +285,7 @@ export class NockGitHub {
       }
       const runId = this.#nextRunId++;
       this.dispatches.push({ inputs: body.inputs, ref: body.ref, runId, returnRunDetails: body.return_run_details === true });
+      this.maxInFlight = Math.max(this.maxInFlight, this.dispatches.length - this.completedRuns);
       if (legacy) return [204, ""];
       return [200, { workflow_run_id: runId, run_url: `${API}${base}/actions/runs/${runId}`, html_url: `${REPO.htmlUrl}/actions/runs/${runId}` }];
     });

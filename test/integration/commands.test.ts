@@ -65,7 +65,7 @@ describe("manual verdicts", () => {
 describe("auto-pilot, pause and resume", () => {
   it("`auto` dispatches the picks; `pause` stops new rounds while verdicts land; `resume` continues", async () => {
     setUp({ tags: 30, firstBad: 20 });
-    await hunt.comment("alice", "/locate v1.0.0..v1.29.0 parallel=2 verify=false");
+    await hunt.comment("alice", "/locate v1.0.0..v1.29.0 parallel=2");
     await hunt.comment("alice", "/locate auto");
     expect(gh.dispatches).toHaveLength(2);
     await hunt.comment("alice", "/locate pause");
@@ -93,7 +93,7 @@ describe("auto-pilot, pause and resume", () => {
 describe("retry and cancel", () => {
   it("`retry` runs a tested version again and the newest verdict wins", async () => {
     setUp();
-    await hunt.comment("alice", "/locate v1.0.0..v1.19.0 verify=false");
+    await hunt.comment("alice", "/locate v1.0.0..v1.19.0");
     await hunt.tick("alice", suggestedPicks(gh.huntComment().body).slice(0, 1));
     await hunt.reportRuns();
     const tag = gh.dispatches[0]!.inputs.tag!;
@@ -107,7 +107,7 @@ describe("retry and cancel", () => {
 
   it("`cancel` ends the hunt and cancels its runs in flight through the API", async () => {
     setUp();
-    await hunt.comment("alice", "/locate v1.0.0..v1.19.0 auto verify=false");
+    await hunt.comment("alice", "/locate v1.0.0..v1.19.0 auto");
     expect(gh.dispatches).toHaveLength(3);
     await hunt.comment("alice", "/locate cancel");
     expect(gh.cancelled.sort()).toEqual(gh.dispatches.map((d) => d.runId).sort());
@@ -121,7 +121,7 @@ describe("retry and cancel", () => {
 describe("status and help", () => {
   it("`status` asks GitHub about runs in flight and applies what it missed", async () => {
     setUp();
-    await hunt.comment("alice", "/locate v1.0.0..v1.19.0 auto verify=false");
+    await hunt.comment("alice", "/locate v1.0.0..v1.19.0 auto");
     const [first] = gh.dispatches;
     gh.runState.set(first!.runId, { status: "completed", conclusion: gh.truthFor(first!.inputs.ref!) });
     await hunt.comment("rita", "/locate status");

@@ -64,12 +64,14 @@ const DEFAULTS = {
   maxRuns: 50,
   timeoutMinutes: 120,
   permission: "write",
+  confidence: 0.99,
+  flakeRate: 0.05,
 };
 
 describe("a usable .github/locate.yml", () => {
   it("is used for the dispatch: workflow, ref, parallel and inputs", async () => {
     const github_ = github({
-      repo: ["workflow: repro.yml", "dispatch-ref: release", "parallel: 2", "inputs: {os: linux, arch: x64, retries: 3}", "max-runs: 12", "verify-endpoints: false", ""].join("\n"),
+      repo: ["workflow: repro.yml", "dispatch-ref: release", "parallel: 2", "inputs: {os: linux, arch: x64, retries: 3}", "max-runs: 12", "confidence: 0.999", "flake-rate: 0.1", ""].join("\n"),
     });
     await command("/locate v1.0.0..v1.9.0 auto input.arch=arm64");
     expect(config.requests).toEqual([contentsPath(REPO.repo)]);
@@ -79,6 +81,8 @@ describe("a usable .github/locate.yml", () => {
       dispatchRef: "release",
       parallel: 2,
       maxRuns: 12,
+      confidence: 0.999,
+      flakeRate: 0.1,
       inputs: { os: "linux", arch: "arm64", retries: "3" },
       state: "searching",
       autopilot: true,
@@ -96,10 +100,10 @@ describe("a usable .github/locate.yml", () => {
     }
   });
 
-  it("lets command options override the file (workflow=, parallel=)", async () => {
-    const github_ = github({ repo: "workflow: repro.yml\nparallel: 2\n" });
-    await command("/locate v1.0.0..v1.9.0 auto workflow=other.yml parallel=4 verify=false");
-    expect(await hunt()).toMatchObject({ workflow: "other.yml", parallel: 4 });
+  it("lets command options override the file (workflow=, parallel=, confidence=, flake-rate=)", async () => {
+    const github_ = github({ repo: "workflow: repro.yml\nparallel: 2\nconfidence: 0.95\n" });
+    await command("/locate v1.0.0..v1.9.0 auto workflow=other.yml parallel=4 confidence=99.9% flake-rate=0.2");
+    expect(await hunt()).toMatchObject({ workflow: "other.yml", parallel: 4, confidence: 0.999, flakeRate: 0.2 });
     expect(dispatchUrls(github_)).toHaveLength(4);
     expect(dispatchUrls(github_).every((u) => u.includes("/workflows/other.yml/"))).toBe(true);
   });
@@ -128,8 +132,8 @@ describe("a usable .github/locate.yml", () => {
     expect(config.isDone()).toBe(true);
     expect(github_.replies()).toEqual([]);
     expect(await hunt()).toMatchObject({ ...DEFAULTS, autopilot: true });
-    // Three picks, and both ends checked alongside (verify-endpoints defaults to true).
-    expect(dispatchUrls(github_)).toHaveLength(3 + 2);
+    // Three picks: `parallel` defaults to 3 and caps the runs in flight.
+    expect(dispatchUrls(github_)).toHaveLength(3);
     expect(dispatchUrls(github_).every((u) => u.includes("/workflows/locate.yml/"))).toBe(true);
     for (const d of github_.dispatches) expect(d.ref).toBe("main");
   });
@@ -179,6 +183,15 @@ describe("a .github/locate.yml that cannot be used", () => {
     const reply = await expectRejected(github_);
     expect(reply).toContain("the hunt did not start");
     expect(reply).toContain("unknown key `paralel`");
+  });
+
+  it("a key replaced by the weighed search: the reply names its replacement, no hunt", async () => {
+    const github_ = github({ repo: "repeat: 3\nconfirm: true\n" });
+    await command("/locate v1.0.0..v1.9.0");
+    const reply = await expectRejected(github_);
+    expect(reply).toContain("`repeat` is no longer used");
+    expect(reply).toContain("`flake-rate`");
+    expect(reply).toContain("`confirm` is no longer used");
   });
 
   it("an unknown key nested under tags: the reply names it and where", async () => {

@@ -1,19 +1,21 @@
 // Correctness of the benchmark's helpers (never its timings): the auto-pilot simulation, the phase split of a request log, the formatting.
 import { describe, expect, it } from "vitest";
 import { splitPhases } from "../../bench/phases.js";
-import { simulateHunt } from "../../bench/search.js";
+import { channelBound, simulateBisection, simulateLocate } from "../../bench/search.js";
 import { ceilLog, quantile, renderTable } from "../../bench/table.js";
 import { prng } from "../../src/sandbox/prng.js";
 import type { RequestLogEntry } from "../../src/sandbox/index.js";
 
-describe("simulateHunt", () => {
-  it("names exactly the true first bad version when no run is inconclusive, within ⌈log_(k+1) n⌉ rounds", () => {
+const NOISE_FREE = { label: "0 %", falseFailure: 0, falsePass: 0 };
+
+describe("search simulations", () => {
+  it("plain bisection names the true first bad within ⌈log_(k+1) n⌉ rounds when runs tell the truth", () => {
     const rand = prng(1);
     for (const n of [1, 2, 10, 37, 100]) {
       for (const k of [1, 3, 5]) {
         for (let firstBad = 1; firstBad <= n; firstBad++) {
-          const hunt = simulateHunt(n, k, firstBad, 0, rand);
-          expect(hunt.possibleFirstBad).toEqual([firstBad]);
+          const hunt = simulateBisection(n, k, firstBad, NOISE_FREE, rand, 1);
+          expect(hunt.answer).toBe(firstBad);
           expect(hunt.rounds).toBeLessThanOrEqual(ceilLog(n, k + 1));
           expect(hunt.runs).toBeLessThanOrEqual(hunt.rounds * k);
         }
@@ -21,19 +23,30 @@ describe("simulateHunt", () => {
     }
   });
 
-  it("keeps the true first bad among the possible answers when runs are inconclusive", () => {
-    const rand = prng(2);
-    for (let trial = 0; trial < 300; trial++) {
-      const n = rand.int(1, 200);
-      const firstBad = rand.int(1, n);
-      const hunt = simulateHunt(n, rand.int(1, 5), firstBad, 0.3, rand);
-      expect(hunt.possibleFirstBad).toContain(firstBad);
+  it("majority-of-3 bisection runs every version three times", () => {
+    const hunt = simulateBisection(100, 3, 40, NOISE_FREE, prng(2), 3);
+    expect(hunt.answer).toBe(40);
+    expect(hunt.runs % 3).toBe(0);
+    expect(hunt.runs).toBe(3 * simulateBisection(100, 3, 40, NOISE_FREE, prng(2), 1).runs);
+  });
+
+  it("Locate's core names the true first bad when runs tell the truth, and is followed run by run", () => {
+    const rand = prng(3);
+    for (const n of [2, 10, 37]) {
+      for (const k of [1, 3]) {
+        for (let firstBad = 1; firstBad <= n; firstBad++) {
+          const hunt = simulateLocate(n, k, firstBad, NOISE_FREE, rand);
+          expect(hunt.outcome).toBe("found");
+          expect(hunt.answer).toBe(firstBad);
+        }
+      }
     }
   });
 
-  it("rejects a first bad outside 1..n", () => {
-    expect(() => simulateHunt(10, 3, 0, 0, prng(3))).toThrow(RangeError);
-    expect(() => simulateHunt(10, 3, 11, 0, prng(3))).toThrow(RangeError);
+  it("computes the noisy-channel bound on runs", () => {
+    // (log₂ 100 + log₂ 100) / (1 − H(0.1)) = 13.29 / 0.531 = 25.02 → 26.
+    expect(channelBound(100, { label: "10 %", falseFailure: 0.1, falsePass: 0.1 }, 0.99)).toBe(26);
+    expect(channelBound(1024, NOISE_FREE, 0.99)).toBe(Math.ceil(10 + Math.log2(100)));
   });
 });
 

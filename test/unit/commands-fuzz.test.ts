@@ -14,6 +14,7 @@ import {
   parseCommands,
 } from "../../src/commands/index.js";
 import type { Command, ParsedLine } from "../../src/commands/index.js";
+import { CONFIDENCE, FLAKE_RATE } from "../../src/config/search-settings.js";
 
 // NUL (Postgres text refuses it) or a lone UTF-16 surrogate (not encodable as UTF-8).
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -44,10 +45,12 @@ function wellFormedProblem(parsed: ParsedLine): string | null {
   if (command.kind === "start") {
     if (!isValidTagOrSha(command.good) || !isValidTagOrSha(command.bad)) return "invalid tag in range";
     if (command.good === command.bad) return "good equals bad";
-    const { parallel, inputs } = command.options;
+    const { parallel, confidence, flakeRate, inputs } = command.options;
     if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1 && parallel <= MAX_PARALLEL)) {
       return `parallel out of range: ${parallel}`;
     }
+    if (confidence !== undefined && !(confidence >= CONFIDENCE.min && confidence <= CONFIDENCE.max)) return `confidence out of range: ${confidence}`;
+    if (flakeRate !== undefined && !(flakeRate >= FLAKE_RATE.min && flakeRate <= FLAKE_RATE.max)) return `flake rate out of range: ${flakeRate}`;
     const names = Object.keys(inputs);
     if (names.length > MAX_USER_INPUTS) return "too many inputs";
     if (names.some((name) => RESERVED_INPUT_NAMES.includes(name.toLowerCase()))) return "reserved input name";
@@ -79,6 +82,19 @@ const inputNameArbitrary = stringOver(`${ALPHANUMERIC.slice(0, 52)}_`, `${ALPHAN
 );
 const plainTextArbitrary = stringOver("", `${ALPHANUMERIC} .,:;!?()'-`, 40);
 
+/**
+ * A probability in ten-thousandths within [min, max], written as a decimal (`0.9123`) or a percentage (`91.23%`), and
+ * the number it must parse to.
+ */
+function probabilityArbitrary(min: number, max: number): fc.Arbitrary<{ readonly written: string; readonly value: number }> {
+  return fc
+    .tuple(fc.integer({ min: Math.round(min * 10_000), max: Math.round(max * 10_000) }), fc.boolean())
+    .map(([tenThousandths, asPercentage]) => ({
+      written: asPercentage ? `${tenThousandths / 100}%` : `0.${String(tenThousandths).padStart(4, "0")}`,
+      value: tenThousandths / 10_000,
+    }));
+}
+
 interface GeneratedCommand {
   readonly line: string;
   readonly expected: Command;
@@ -92,13 +108,15 @@ const startArbitrary: fc.Arbitrary<GeneratedCommand> = fc
     workflow: fc.option(fc.constantFrom("locate.yml", "repro.yaml", "ci-2.yml", "123456"), { nil: undefined }),
     filter: fc.option(fc.constantFrom("v*", "create-vite@*", "v1.*", "{a,b}*", "release/**"), { nil: undefined }),
     auto: fc.option(fc.boolean(), { nil: undefined }),
+    confidence: fc.option(probabilityArbitrary(CONFIDENCE.min, CONFIDENCE.max), { nil: undefined }),
+    flakeRate: fc.option(probabilityArbitrary(FLAKE_RATE.min, FLAKE_RATE.max), { nil: undefined }),
     inputs: fc.uniqueArray(fc.tuple(inputNameArbitrary, plainTextArbitrary), {
       maxLength: 5,
       selector: ([name]) => name.toLowerCase(),
     }),
   })
   .filter(({ good, bad }) => good !== bad)
-  .map(({ good, bad, parallel, workflow, filter, auto, inputs }) => {
+  .map(({ good, bad, parallel, workflow, filter, auto, confidence, flakeRate, inputs }) => {
     const words = [`${good}..${bad}`];
     const options: Extract<Command, { kind: "start" }>["options"] = { inputs: {} };
     if (parallel !== undefined) {
@@ -116,6 +134,14 @@ const startArbitrary: fc.Arbitrary<GeneratedCommand> = fc
     if (auto !== undefined) {
       words.push(auto ? "auto" : "auto=false");
       options.auto = auto;
+    }
+    if (confidence !== undefined) {
+      words.push(`confidence=${confidence.written}`);
+      options.confidence = confidence.value;
+    }
+    if (flakeRate !== undefined) {
+      words.push(`flake-rate=${flakeRate.written}`);
+      options.flakeRate = flakeRate.value;
     }
     for (const [name, value] of inputs) {
       words.push(`input.${name}="${value}"`);

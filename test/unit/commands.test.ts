@@ -51,6 +51,10 @@ describe("valid commands", () => {
     ["/locate v1..v2 auto=false", { kind: "start", good: "v1", bad: "v2", options: { auto: false, inputs: {} } }],
     ["/locate v1..v2 auto=TRUE", { kind: "start", good: "v1", bad: "v2", options: { auto: true, inputs: {} } }],
     ["/locate v1..v2 filter=create-vite@*", { kind: "start", good: "v1", bad: "v2", options: { filter: "create-vite@*", inputs: {} } }],
+    [
+      "/locate v1..v2 confidence=0.999 flake-rate=0.1 parallel=2 auto",
+      { kind: "start", good: "v1", bad: "v2", options: { confidence: 0.999, flakeRate: 0.1, parallel: 2, auto: true, inputs: {} } },
+    ],
     ["/locate v1..v2 input.empty=", { kind: "start", good: "v1", bad: "v2", options: { inputs: { empty: "" } } }],
     ['/locate v1..v2 input.q="say \\"hi\\" \\\\ bye"', { kind: "start", good: "v1", bad: "v2", options: { inputs: { q: 'say "hi" \\ bye' } } }],
     ["/locate v1..v2 input.msg=“curly quotes”", { kind: "start", good: "v1", bad: "v2", options: { inputs: { msg: "curly quotes" } } }],
@@ -113,6 +117,106 @@ describe("valid commands", () => {
   it("ignores an HTML comment on the command line", () => {
     expect(commandOf("/locate good v1 works <!-- hidden -->")).toEqual({ kind: "verdict", verdict: "good", tag: "v1", note: "works" });
     expect(commandOf("/locate status <!-- locate:hunt:7 -->")).toEqual({ kind: "status" });
+  });
+});
+
+describe("confidence= and flake-rate=", () => {
+  // The written value, and the number it must become: decimals and percentages, bounds included.
+  it.each<[string, number]>([
+    ["0.9", 0.9],
+    ["0.9999", 0.9999],
+    ["0.99", 0.99],
+    [".95", 0.95],
+    ["0.90", 0.9],
+    ["90%", 0.9],
+    ["99%", 0.99],
+    ["99.9%", 0.999],
+    ["99.99%", 0.9999],
+  ])("confidence=%s is %s", (written, value) => {
+    expect(commandOf(`/locate v1..v2 confidence=${written}`)).toEqual({ kind: "start", good: "v1", bad: "v2", options: { confidence: value, inputs: {} } });
+  });
+
+  it.each<[string, number]>([
+    ["0", 0],
+    ["0.3", 0.3],
+    ["0.05", 0.05],
+    [".1", 0.1],
+    ["0%", 0],
+    ["10%", 0.1],
+    ["2.5%", 0.025],
+    ["30%", 0.3],
+  ])("flake-rate=%s is %s", (written, value) => {
+    expect(commandOf(`/locate v1..v2 flake-rate=${written}`)).toEqual({ kind: "start", good: "v1", bad: "v2", options: { flakeRate: value, inputs: {} } });
+  });
+
+  const confidenceRange = "a number from 0.9 to 0.9999, or a percentage from 90% to 99.99%";
+  const flakeRange = "a number from 0 to 0.3, or a percentage from 0% to 30%";
+  // Each case: the option as typed, then fragments the message must contain, then fragments it must not.
+  it.each<[string, string[], string[]]>([
+    ["confidence=0.8999", ["`confidence=0.8999` is not allowed", confidenceRange, "`confidence=<0.9..0.9999>`"], ["Did you mean"]],
+    ["confidence=1", ["`confidence=1` is not allowed", confidenceRange], ["Did you mean"]],
+    ["confidence=0.99999", ["is not allowed", confidenceRange], []],
+    ["confidence=89%", ["`confidence=89%` is not allowed", confidenceRange], []],
+    ["confidence=100%", ["is not allowed"], []],
+    ["confidence=99", ["`confidence=99` is not allowed", "Did you mean `confidence=99%`?"], []],
+    ["confidence=99.9", ["Did you mean `confidence=99.9%`?"], []],
+    ["confidence=high", ["`confidence=high` is not allowed", confidenceRange, "`confidence=<0.9..0.9999>`"], []],
+    ["confidence=0,99", ["is not allowed"], []],
+    ["confidence=9e-1", ["is not allowed"], []],
+    ["confidence=-0.99", ["is not allowed"], []],
+    ["confidence=99%%", ["is not allowed"], []],
+    ["confidence=%", ["is not allowed"], []],
+    ["confidence=NaN", ["is not allowed"], []],
+    ["confidence=Infinity", ["is not allowed"], []],
+    ["confidence", ["`confidence` needs a value", "`confidence=<0.9..0.9999>`"], []],
+    ["confidence=", ["`confidence` needs a value"], []],
+    ["flake-rate=0.31", ["`flake-rate=0.31` is not allowed", flakeRange, "`flake-rate=<0..0.3>`"], ["Did you mean"]],
+    ["flake-rate=0.5", ["is not allowed", flakeRange], ["Did you mean"]],
+    ["flake-rate=31%", ["`flake-rate=31%` is not allowed", flakeRange], []],
+    ["flake-rate=-0.1", ["is not allowed", flakeRange], []],
+    ["flake-rate=10", ["`flake-rate=10` is not allowed", "Did you mean `flake-rate=10%`?"], []],
+    ["flake-rate=1", ["Did you mean `flake-rate=1%`?"], []],
+    ["flake-rate=50", ["is not allowed"], ["Did you mean"]],
+    ["flake-rate=some", ["is not allowed", "`flake-rate=<0..0.3>`"], []],
+    ["flake-rate", ["`flake-rate` needs a value", "`flake-rate=<0..0.3>`"], []],
+    ["confidence=0.99 confidence=0.95", ["`confidence` is given twice"], []],
+    ["flake-rate=1% flake-rate=2%", ["`flake-rate` is given twice"], []],
+    ["flake=0.1", ["Unknown option `flake=0.1`", "Did you mean `flake-rate`?"], []],
+    ["confidance=0.99", ["Did you mean `confidence`?"], []],
+    ["--confidence=0.99", ["without dashes", "`confidence=0.99`"], []],
+  ])("%s", (option, fragments, absent) => {
+    const error = errorOf(`/locate v1..v2 ${option}`);
+    for (const fragment of fragments) expect(error).toContain(fragment);
+    for (const fragment of absent) expect(error).not.toContain(fragment);
+  });
+});
+
+describe("retired start options (issue 12)", () => {
+  const usage = ["Usage: `/locate <good>..<bad> [options]`", "`confidence=<0.9..0.9999>`", "`flake-rate=<0..0.3>`"];
+  // Each case: the option as typed, the name the reply gives, and fragments naming what replaced it.
+  it.each<[string, string, string[]]>([
+    ["repeat=3", "repeat", ["re-runs a version by itself when its runs disagree", "`flake-rate`", "`confidence`"]],
+    ["repeat", "repeat", ["re-runs a version by itself"]],
+    ["--repeat=2", "repeat", ["re-runs a version by itself"]],
+    ["verify=false", "verify", ["ends are now weighed with the other runs", "tested only when the evidence points at them", "Remove it."]],
+    ["verify=true", "verify", ["ends are now weighed"]],
+    ["verify", "verify", ["ends are now weighed"]],
+    ["confirm", "confirm", ["`confidence` replaces it", "named once it is that probable"]],
+    ["confirm=false", "confirm", ["`confidence` replaces it"]],
+    ["confirm=true", "confirm", ["`confidence` replaces it"]],
+  ])("%s", (option, name, fragments) => {
+    const error = errorOf(`/locate v1..v2 parallel=2 ${option}`);
+    expect(error).toContain(`The option \`${name}\` is no longer used: `);
+    expect(error).not.toContain("Unknown option");
+    for (const fragment of [...fragments, ...usage]) expect(error).toContain(fragment);
+  });
+
+  it("is not taken for a bad tag written after a spaced range", () => {
+    expect(errorOf("/locate v1.. confirm")).toContain("no bad tag");
+  });
+
+  it("leaves a tag that happens to be called like one alone", () => {
+    expect(commandOf("/locate confirm..repeat")).toEqual({ kind: "start", good: "confirm", bad: "repeat", options: { inputs: {} } });
   });
 });
 
@@ -335,6 +439,14 @@ describe("renderHelp", () => {
       expect(help).toContain(`\`${option.usage}\``);
       expect(help).toContain(option.description);
     }
+  });
+  it("offers confidence and flake-rate, parallel as a cap, and none of the retired options", () => {
+    expect(START_OPTIONS.map((option) => option.name)).toEqual(["workflow", "parallel", "filter", "auto", "confidence", "flake-rate", "input.<name>"]);
+    expect(help).toContain("| `confidence=<0.9..0.9999>` | Stop when one version holds at least this probability of being the first bad one");
+    expect(help).toContain("| `flake-rate=<0..0.3>` | How often you expect a run to give the wrong verdict, either way");
+    expect(help).toContain("| `parallel=<1..10>` | At most this many runs of the hunt in flight at once");
+    expect(help).not.toMatch(/`(repeat|verify|confirm)[=`]/);
+    expect(help).toContain("flake-rate=10% confidence=99.9%");
   });
   it("is a markdown table with one row per command", () => {
     const rows = help.split("\n").filter((line) => line.startsWith("| `/locate"));

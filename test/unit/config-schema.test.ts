@@ -16,4 +16,17 @@ describe("schema/locate.schema.json", () => {
     expect(committed.additionalProperties).toBe(false);
     for (const [key, property] of Object.entries(properties)) expect(property.description, key).toMatch(/\w/);
   });
+
+  it("gives editors the ranges and defaults of confidence and flake-rate", () => {
+    const properties = committed.properties as Record<string, Record<string, unknown>>;
+    expect(properties.confidence).toMatchObject({ type: "number", minimum: 0.9, maximum: 0.9999, default: 0.99 });
+    expect(properties["flake-rate"]).toMatchObject({ type: "number", minimum: 0, maximum: 0.3, default: 0.05 });
+    expect(properties.parallel).toMatchObject({ type: "integer", minimum: 1, maximum: 10, default: 3 });
+    expect(properties.parallel?.description).toMatch(/in flight at once/);
+  });
+
+  it("no longer offers the retired keys, so editors flag them", () => {
+    const properties = committed.properties as Record<string, unknown>;
+    for (const key of ["repeat", "fail-threshold", "verify-endpoints", "confirm"]) expect(properties, key).not.toHaveProperty(key);
+  });
 });

@@ -32,7 +32,13 @@ describe("marker builders", () => {
 
   it("round-trip the result marker", () => {
     const marker = resultMarker({ firstBad: "x-->", lastGood: "<y>", candidates: ["x-->", "z,w"] });
-    expect(parseResultMarker(`text\n${marker}\n`)).toEqual({ firstBad: "x-->", lastGood: "<y>", candidates: ["x-->", "z,w"] });
+    expect(parseResultMarker(`text\n${marker}\n`)).toEqual({ firstBad: "x-->", lastGood: "<y>", candidates: ["x-->", "z,w"], confidence: null });
+  });
+
+  it("carry the answer's probability, rounded down to four decimals so it never reads surer than it is", () => {
+    expect(resultMarker({ firstBad: "v2", lastGood: "v1", confidence: 0.99996 })).toBe("<!-- locate:result first-bad=v2 last-good=v1 confidence=0.9999 -->");
+    expect(parseResultMarker(resultMarker({ firstBad: "v2", lastGood: "v1", confidence: 0.991234 }))).toEqual({ firstBad: "v2", lastGood: "v1", candidates: ["v2"], confidence: 0.9912 });
+    expect(resultMarker({ firstBad: "v2", lastGood: "v1", confidence: 1.5 })).toBe("<!-- locate:result first-bad=v2 last-good=v1 -->");
   });
 });
 

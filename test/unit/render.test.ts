@@ -32,6 +32,8 @@ interface ViewSpec {
   readonly picks?: readonly number[];
   readonly possibleFirstBad?: readonly number[];
   readonly contradictions?: readonly number[];
+  readonly probability?: number;
+  readonly disagreeing?: number;
   readonly roundsLeft?: number;
   readonly runs?: readonly RunView[];
   readonly state?: HuntState;
@@ -70,6 +72,12 @@ function makeView(spec: ViewSpec = {}): HuntView {
     possibleFirstBad: spec.possibleFirstBad ?? (done ? [firstBad] : []),
     contradictions: spec.contradictions ?? [],
     roundsLeft: spec.roundsLeft ?? (done ? 0 : 2),
+    outcome: done ? "found" : "searching",
+    probability: spec.probability ?? (done ? 0.995 : 0.4),
+    olderThanGood: 0.001,
+    badPasses: 0.001,
+    flake: { falseFailure: 0.03, falsePass: 0.03, disagreeing: spec.disagreeing ?? 0, runs: spec.runs?.length ?? 0 },
+    evidence: { falseFailures: spec.disagreeing ?? 0, goodRuns: 10, falsePasses: 0, badRuns: 10 },
   };
   return {
     id: 4242,
@@ -80,6 +88,7 @@ function makeView(spec: ViewSpec = {}): HuntView {
     state: spec.state ?? (done ? "found" : "searching"),
     autopilot: spec.autopilot ?? false,
     parallel: 3,
+    confidence: 0.99,
     round: spec.round ?? 2,
     versions,
     runs: spec.runs ?? [],
@@ -377,6 +386,7 @@ describe("found", () => {
   const names = ["v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0", "v1.4.0", "v1.5.0", "v2.0.0"];
   const found: FoundView = {
     compareUrl: "https://github.com/acme/widgets/compare/v1.3.0...v1.4.0",
+    probability: 0.99712,
     totalCommits: 42,
     commits: commits(30),
   };
@@ -385,8 +395,9 @@ describe("found", () => {
     const body = renderHuntComment(
       makeView({ names, lastGood: 3, firstBad: 4, state: "found", found, runs: [run(3), run(4, { verdict: "bad" })] }),
     );
-    expect(body).toContain("<!-- locate:result first-bad=v1.4.0 last-good=v1.3.0 -->");
-    expect(parseResultMarker(body)).toEqual({ firstBad: "v1.4.0", lastGood: "v1.3.0", candidates: ["v1.4.0"] });
+    expect(body).toContain("<!-- locate:result first-bad=v1.4.0 last-good=v1.3.0 confidence=0.9971 -->");
+    expect(parseResultMarker(body)).toEqual({ firstBad: "v1.4.0", lastGood: "v1.3.0", candidates: ["v1.4.0"], confidence: 0.9971 });
+    expect(body).toContain("**99.71 % sure**, from 2 runs; around the boundary: <code>v1.3.0</code> ✅ · <code>v1.4.0</code> ❌");
     expect(body).toContain("### 🎯 Found the first bad tag: <code>v1.4.0</code>");
     expect(body).toContain("**First bad tag:** <code>v1.4.0</code> · **last good:** <code>v1.3.0</code>");
     expect(body).toContain("[compare v1.3.0...v1.4.0](https://github.com/acme/widgets/compare/v1.3.0...v1.4.0) · 42 commits:");
@@ -413,7 +424,7 @@ describe("found", () => {
     const body = renderHuntComment(
       makeView({ names, lastGood: 1, firstBad: 4, inconclusive: [2, 3], possibleFirstBad: [2, 3, 4], state: "found", found }),
     );
-    expect(body).toContain("<!-- locate:result first-bad=v1.2.0 last-good=v1.1.0 candidates=v1.2.0,v1.3.0,v1.4.0 -->");
+    expect(body).toContain("<!-- locate:result first-bad=v1.2.0 last-good=v1.1.0 candidates=v1.2.0,v1.3.0,v1.4.0 confidence=0.9971 -->");
     expect(parseResultMarker(body)?.candidates).toEqual(["v1.2.0", "v1.3.0", "v1.4.0"]);
     expect(body).toContain("is one of 3, <code>v1.2.0</code> … <code>v1.4.0</code>");
     expect(body).toContain("**First bad tag: one of** <code>v1.2.0</code>, <code>v1.3.0</code>, <code>v1.4.0</code>");
@@ -434,24 +445,35 @@ describe("found", () => {
 });
 
 describe("contradictions and notices", () => {
-  it("points out contradicting verdicts and offers a retry", () => {
+  it("points out runs that disagree with the most likely answer and offers them again", () => {
     const body = renderHuntComment(
       makeView({ size: 10, lastGood: 2, firstBad: 5, contradictions: [7], runs: [run(5, { verdict: "bad" }), run(7, { verdict: "good" })] }),
     );
-    expect(body).toContain("> ⚠️ Contradicting verdicts: <code>v1.7.0</code>");
-    expect(body).toContain("/locate retry");
+    expect(body).toContain("> 🔁 Runs of <code>v1.7.0</code> disagree with the most likely answer.");
     const row = tableLines(body).find((line) => line.includes("v1.7.0")) ?? "";
-    expect(row).toContain("⚠️ contradicts");
+    expect(row).toContain("🔁 disagrees with the most likely answer");
   });
 
-  it("summarises earlier attempts of a retried version", () => {
+  it("says plainly when the workflow looks flaky, with the estimated rate", () => {
+    const runs = [run(3), run(3, { verdict: "bad" }), run(3), run(6, { verdict: "bad" })];
+    const body = renderHuntComment(makeView({ size: 10, lastGood: 3, firstBad: 6, runs, disagreeing: 1 }));
+    // evidence in makeView: 1 expected false failure over 20 runs.
+    expect(body).toContain("> 🎲 1 of 4 runs disagreed with the others; estimated flake rate 5 %.");
+    expect(renderHuntComment(makeView({ size: 10, lastGood: 3, firstBad: 6, runs }))).not.toContain("🎲");
+  });
+
+  it("shows every run of a version as marks, with how many of the finished ones passed", () => {
     const body = renderHuntComment(
-      makeView({ size: 10, lastGood: 0, firstBad: 9, inFlight: [4], runs: [run(4, { verdict: "inconclusive" }), run(4, { status: "running", verdict: null, attempt: 2, round: 2 })] }),
+      makeView({ size: 10, lastGood: 0, firstBad: 9, inFlight: [4], runs: [run(4), run(4, { verdict: "bad" }), run(4, { verdict: "inconclusive" }), run(4, { status: "running", verdict: null, attempt: 2, round: 2 })] }),
     );
     const row = tableLines(body).find((line) => line.includes("v1.4.0")) ?? "";
-    expect(row).toContain("🏃 running");
+    expect(row).toContain("| ✅❌⚠️🏃 1/2 passed |");
     expect(row).toContain("[run, attempt 2]");
-    expect(row).toContain("earlier: ⚠️");
+  });
+
+  it("shows the most likely first bad version and its probability while searching", () => {
+    const view = makeView({ size: 10, lastGood: 2, firstBad: 6, possibleFirstBad: [4], probability: 0.62 });
+    expect(renderHuntComment(view)).toContain("most likely first bad: <code>v1.4.0</code> (62 % of 99 % needed)");
   });
 });
 
@@ -481,7 +503,7 @@ describe("length cap", () => {
     expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
     expect(body).toContain("- …and 470 more in the compare view");
     expect(body.split("\n").filter((line) => line.startsWith("- [`"))).toHaveLength(30);
-    expect(parseResultMarker(body)).toEqual({ firstBad: "v1.5000.0", lastGood: "v1.4999.0", candidates: ["v1.5000.0"] });
+    expect(parseResultMarker(body)).toEqual({ firstBad: "v1.5000.0", lastGood: "v1.4999.0", candidates: ["v1.5000.0"], confidence: null });
   });
 
   it("falls back to a minimal comment when even the markers are enormous", () => {

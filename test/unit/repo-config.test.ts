@@ -1,6 +1,8 @@
-// parseRepoConfig (§6): every key's default, what is accepted, and a problem naming the key for everything else.
+// parseRepoConfig (§6): every key's default, what is accepted, and a problem naming the key for everything else
+// (a retired key of issue 12 included, with what replaced it).
 import { describe, expect, it } from "vitest";
 import { DEFAULT_REPO_CONFIG, type RepoConfig, parseRepoConfig } from "../../src/config/repo-config.js";
+import { CONFIDENCE, FLAKE_RATE } from "../../src/config/search-settings.js";
 
 function ok(raw: unknown): RepoConfig {
   const result = parseRepoConfig(raw);
@@ -33,19 +35,17 @@ describe("defaults", () => {
     ["permission", "write"],
     ["timeout-minutes", 120],
     ["max-runs", 50],
-    ["repeat", 1],
-    ["fail-threshold", 1],
-    ["verify-endpoints", true],
-    ["confirm", true],
+    ["confidence", 0.99],
+    ["flake-rate", 0.05],
   ])("%s defaults to %j", (key, value) => {
     expect(ok({})[key]).toEqual(value);
     // The exported defaults agree with a parse of nothing.
     expect(DEFAULT_REPO_CONFIG[key]).toEqual(value);
   });
 
-  it("has no keys beyond those of §6, the verdict settings of §5, and skip-steps and notify (issue 14)", () => {
+  it("has no keys beyond those of §6, the search settings of issue 12, and skip-steps and notify (issue 14)", () => {
     expect(Object.keys(DEFAULT_REPO_CONFIG).sort()).toEqual(
-      ["candidates", "confirm", "fail-threshold", "inputs", "max-runs", "notify", "parallel", "permission", "repeat", "skip-steps", "tags", "timeout-minutes", "verify-endpoints", "workflow"].sort(),
+      ["candidates", "confidence", "flake-rate", "inputs", "max-runs", "notify", "parallel", "permission", "skip-steps", "tags", "timeout-minutes", "workflow"].sort(),
     );
   });
 
@@ -61,10 +61,9 @@ describe("defaults", () => {
     if (!result.ok) expect(result.problems.join()).toContain("repro and repro_lang are set by Locate");
   });
 
-  it("refuses a fail-threshold above repeat", () => {
-    const result = parseRepoConfig({ repeat: 2, "fail-threshold": 3 });
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems.join()).toContain("`fail-threshold`");
+  it("takes its search defaults and ranges from the settings the parser and help share", () => {
+    expect(DEFAULT_REPO_CONFIG.confidence).toBe(CONFIDENCE.default);
+    expect(DEFAULT_REPO_CONFIG["flake-rate"]).toBe(FLAKE_RATE.default);
   });
 
   it("fills in the tags keys that are not given", () => {
@@ -134,7 +133,13 @@ describe("accepted values", () => {
     ["timeout-minutes", 4320],
     ["max-runs", 1],
     ["max-runs", 1000],
-  ])("%s at its bound %d", (key, value) => {
+    ["confidence", 0.9],
+    ["confidence", 0.9999],
+    ["confidence", 0.95],
+    ["flake-rate", 0],
+    ["flake-rate", 0.3],
+    ["flake-rate", 0.1],
+  ])("%s accepts %s (bounds included)", (key, value) => {
     expect(ok({ [key]: value })[key as keyof RepoConfig]).toBe(value);
   });
 
@@ -194,6 +199,13 @@ describe("problems name the key", () => {
     ["timeout-minutes 4321", { "timeout-minutes": 4321 }, "`timeout-minutes`", /<=4320/],
     ["max-runs 0", { "max-runs": 0 }, "`max-runs`", />=1/],
     ["max-runs 1001", { "max-runs": 1001 }, "`max-runs`", /<=1000/],
+    ["confidence 0.8999", { confidence: 0.8999 }, "`confidence`", />=0\.9\b/],
+    ["confidence 1", { confidence: 1 }, "`confidence`", /<=0\.9999/],
+    ["confidence as a percentage string", { confidence: "99%" }, "`confidence`", /expected number, received string/],
+    ["confidence 99 (a percentage without its sign)", { confidence: 99 }, "`confidence`", /<=0\.9999/],
+    ["flake-rate -0.01", { "flake-rate": -0.01 }, "`flake-rate`", />=0\b/],
+    ["flake-rate 0.31", { "flake-rate": 0.31 }, "`flake-rate`", /<=0\.3\b/],
+    ["flake-rate as a boolean", { "flake-rate": true }, "`flake-rate`", /expected number/],
   ])("%s", (_label, raw, key, problem) => {
     const found = problems(raw);
     expect(found).toHaveLength(1);
@@ -213,6 +225,36 @@ describe("problems name the key", () => {
     expect(found[0]!.startsWith(`${key}: `)).toBe(true);
     // §6: "a reply naming the key and the problem" — the schema's own explanation, not a generic one.
     expect(found[0]).toMatch(problem);
+  });
+
+  // Issue 12: the keys of the old verdict machinery are refused with their replacement, never ignored or "unknown".
+  it.each<[string, RegExp[]]>([
+    ["repeat", [/re-runs a version by itself when its runs disagree/, /Remove it/, /`flake-rate`/, /`confidence`/]],
+    ["fail-threshold", [/every run now counts as evidence/, /Remove it/, /`flake-rate`/, /`confidence`/]],
+    ["verify-endpoints", [/ends are now weighed with the other runs/, /tested only when the evidence points at them/, /Remove it/]],
+    ["confirm", [/`confidence` replaces it/, /named once it is that probable/, /Remove it/]],
+  ])("the retired key %s names what replaced it", (key, fragments) => {
+    // Any value, even one the old schema accepted: the key itself is the problem.
+    for (const value of [1, true, false, "x"]) {
+      const found = problems({ [key]: value });
+      expect(found).toHaveLength(1);
+      expect(found[0]!.startsWith(`\`${key}\` is no longer used: `)).toBe(true);
+      expect(found[0]).not.toMatch(/unknown key/);
+      for (const fragment of fragments) expect(found[0]).toMatch(fragment);
+    }
+  });
+
+  it("reports each retired key on its own and still lists truly unknown keys as unknown", () => {
+    const found = problems({ repeat: 3, "fail-threshold": 2, confirm: false, "verify-endpoints": false, flavour: 1, colour: 2, confidence: 0.95 });
+    expect(found).toHaveLength(5);
+    for (const key of ["repeat", "fail-threshold", "confirm", "verify-endpoints"]) {
+      expect(found.filter((p) => p.startsWith(`\`${key}\` is no longer used: `)), key).toHaveLength(1);
+    }
+    expect(found).toContain("unknown keys `flavour`, `colour`");
+  });
+
+  it("treats a retired name below the top level as an ordinary unknown key", () => {
+    expect(problems({ tags: { repeat: 2 } })).toEqual(["unknown key `repeat` in `tags`"]);
   });
 
   it("lists every problem of a file, unknown keys included", () => {

@@ -1,5 +1,5 @@
 // Queries on runs: dispatch bookkeeping and verdicts, idempotent per run attempt (§4, §8).
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { RunReason } from "../../hunt/verdict-reasons.js";
 import type { Verdict } from "../../search/types.js";
 import type { Db } from "../client.js";
@@ -69,7 +69,7 @@ export interface RunObservation {
   readonly reason?: RunReason | null;
 }
 
-const STATUS_RANK = { error: 0, dispatching: 0, queued: 1, running: 2, completed: 3 } as const;
+const STATUS_RANK = { error: 0, waiting: 0, dispatching: 0, queued: 1, running: 2, completed: 3 } as const;
 
 /**
  * Applies what GitHub says about a run. Returns false when it changes nothing: a duplicate, an older attempt,
@@ -113,4 +113,23 @@ export async function markInconclusive(db: Db, id: number, conclusion: string, n
     .update(runs)
     .set({ status: "completed", verdict: "inconclusive", conclusion, note, verdictSeq: NEXT_VERDICT_SEQ, updatedAt: sql`now()` })
     .where(eq(runs.id, id));
+}
+
+/** Moves runs that waited for a slot to `dispatching`, restarting their clock: their timeout counts from now. */
+export async function startWaitingRuns(db: Db, ids: readonly number[]): Promise<RunRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .update(runs)
+    .set({ status: "dispatching", createdAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(inArray(runs.id, [...ids]), eq(runs.status, "waiting")))
+    .returning()
+    .then((rows) => rows.sort((a, b) => a.id - b.id));
+}
+
+/** Runs that will never get a slot (the workflow was rejected, the hunt ended) stop waiting. */
+export async function failWaitingRuns(db: Db, huntId: number, note: string): Promise<void> {
+  await db
+    .update(runs)
+    .set({ status: "error", note, updatedAt: sql`now()` })
+    .where(and(eq(runs.huntId, huntId), eq(runs.status, "waiting")));
 }
