@@ -70,8 +70,7 @@ export function notificationDue(snapshot: HuntSnapshot, search: SearchView): Due
     };
   }
   if (!hunt.autopilot && hunt.round > 0) {
-    const left = Math.max(0, search.firstBad - search.lastGood - 1);
-    return { key: `round:${hunt.round}`, summary: `👉 The runs of round ${hunt.round} are done; ${left} ${left === 1 ? unit : `${unit}s`} left. Tick the next candidates.` };
+    return { key: `round:${hunt.round}`, summary: `👉 The runs of round ${hunt.round} are done: tick the next candidates (⭐ marks the suggested picks).` };
   }
   return null;
 }
