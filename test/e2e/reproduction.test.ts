@@ -45,8 +45,11 @@ describe("the reproduction from the issue, over HTTP", () => {
     const row = (tag: string) => final.split("\n").find((line) => line.startsWith(`| <code>${tag}</code>`)) ?? "";
     expect(row("v0.3.0")).toMatch(new RegExp(`⚠️ inconclusive .*did not build: \\[Install dependencies\\]\\(${sb.repo.htmlUrl}/actions/runs/${old.id}/job/\\d+\\) · “npm ERR! ERESOLVE`));
     // A bad run names its failed step and what the reproduction printed; a good one needs no note.
-    expect(row("v0.12.0")).toMatch(/❌ bad .*failed at \[Reproduce\]\(.*\) · “the sh reproduction \\`widgets --version\\` failed on v0\.12\.0”/);
-    expect(row("v0.1.0")).not.toContain("failed at");
+    const bad = sb.runs.filter((run) => run.conclusion === "failure" && run.outcome === "truth").at(-1)!.inputs.tag!;
+    expect(row(bad)).toMatch(new RegExp(`❌.*failed at \\[Reproduce\\]\\(.*\\) · “the sh reproduction \\\\\`widgets --version\\\\\` failed on ${bad.replace(/\./g, "\\.")}”`));
+    const good = sb.runs.find((run) => run.conclusion === "success")!.inputs.tag!;
+    expect(row(good)).toContain("✅");
+    expect(row(good)).not.toContain("failed at");
 
     // One notification, at the end, mentioning the starter and linking the hunt comment.
     const notes = notifications(sb, issue);

@@ -99,6 +99,19 @@ describe("the reason behind a verdict", () => {
     expect(rowOf("v1.3.0")).toContain(`failed at [Reproduce](${jobUrl("v1.3.0")}) · the workflow's annotations could not be read \\(GitHub answered 500\\)`);
   });
 
+  it("reads the reason of a run the reconciler finds finished, when its webhook was lost", async () => {
+    setUp(6, 3);
+    await hunt.comment("alice", "/locate v1.0.0..v1.5.0");
+    await hunt.tick("alice", ["locate:tag:v1.4.0"]);
+    const run = gh.dispatches.find((d) => d.inputs.tag === "v1.4.0")!;
+    // GitHub finished the run, but no workflow_run webhook ever arrived.
+    gh.runState.set(run.runId, { status: "completed", conclusion: "failure" });
+    gh.concluded.set(run.runId, "failure");
+    await hunt.comment("alice", "/locate status");
+    expect(rowOf("v1.4.0")).toContain(`failed at [Reproduce](${jobUrl("v1.4.0")})`);
+    expect(lookups()).toHaveLength(2);
+  });
+
   it("names the step an inconclusive run stopped at", async () => {
     setUp(6, 3);
     gh.forced.set("v1.2.0", ["timed_out"]);
