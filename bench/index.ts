@@ -4,6 +4,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runApiCostBench } from "./api-cost.js";
+import { runFlakyBench } from "./flaky.js";
 import { type PostgresForBench, startPostgres } from "./harness.js";
 import { runMemoryBench } from "./memory.js";
 import { runSearchBench } from "./search.js";
@@ -19,6 +20,7 @@ interface Section {
 
 const SECTIONS: readonly Section[] = [
   { name: "search efficiency", run: ({ quick }) => runSearchBench({ quick }) },
+  { name: "flaky CI from outside", run: runFlakyBench },
   { name: "API cost", run: runApiCostBench },
   { name: "webhook handling", run: runWebhookBench },
   { name: "memory", run: runMemoryBench },
@@ -37,8 +39,15 @@ function machine(): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { quick: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
+  });
   const quick = values.quick === true;
+  // `--only <words>` runs the sections whose name contains them and prints their tables; results.md keeps the last
+  // full run, so it is not rewritten.
+  const only = values.only?.toLowerCase();
+  const sections = only ? SECTIONS.filter((section) => section.name.includes(only)) : SECTIONS;
   const started = performance.now();
   const log = (line: string) => console.log(line);
   console.log(`Locate benchmark (${quick ? "quick" : "full"}), ${new Date().toISOString()}`);
@@ -47,7 +56,7 @@ async function main(): Promise<void> {
   console.log(`Postgres: ${pg.version}`);
   const results: Array<{ section: Section; result: SectionResult; ms: number }> = [];
   try {
-    for (const section of SECTIONS) {
+    for (const section of sections) {
       const sectionStarted = performance.now();
       console.log(`\n== ${section.name} ==`);
       const result = await section.run({ quick, pg, log });
@@ -86,6 +95,10 @@ async function main(): Promise<void> {
     ...(results.some(({ result }) => (result.details ?? []).length > 0) ? ["## Details", ""] : []),
     ...results.flatMap(({ result }) => (result.details ?? []).map((table) => `${renderTable(table)}\n`)),
   ].join("\n");
+  if (only) {
+    console.log(`(--only: ${RESULTS} keeps the last full run)`);
+    return;
+  }
   writeFileSync(RESULTS, markdown);
   console.log(`Results written to ${RESULTS}`);
 }

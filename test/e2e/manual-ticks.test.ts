@@ -46,9 +46,9 @@ describe("manual hunt over HTTP", () => {
     expect(result!.firstBad).toBe(sb.firstBad.tag);
     expectFound(sb, body, result!);
 
-    // Each tick dispatched the workflow once, on the default branch, with the tag's commit and a short token.
-    const tested = sb.runs.map((run) => run.inputs.tag);
-    expect(new Set(tested).size).toBe(tested.length);
+    // Each tick dispatched the workflow once, on the default branch, with the tag's commit and a short token; the
+    // answer rests on at least two agreeing runs of it.
+    expect(sb.runs.filter((run) => run.inputs.tag === result!.firstBad).length).toBeGreaterThanOrEqual(2);
     for (const run of sb.runs) {
       expect(run.dispatchRef).toBe(sb.repo.defaultBranch);
       expect(run.inputs.ref).toBe(sb.tags.find((tag) => tag.name === run.inputs.tag)?.sha);

@@ -4,7 +4,7 @@ import postgres from "postgres";
 import { expect, onTestFailed, onTestFinished } from "vitest";
 import { findState, parseResultMarker } from "../../src/render/markers.js";
 import { startSandbox } from "../../src/sandbox/index.js";
-import type { Sandbox, SandboxComment, SandboxOptions } from "../../src/sandbox/index.js";
+import type { Sandbox, SandboxComment, SandboxOptions, SandboxRun } from "../../src/sandbox/index.js";
 import { type LocateProcess, attachToTest, startLocateProcess } from "./locate-process.js";
 import { createTestDatabase } from "./pg-database.js";
 import { type ApiProxy, startApiProxy } from "./relays.js";
@@ -139,14 +139,16 @@ export async function eventCount(sql: postgres.Sql, huntId: number, action: stri
 // Nothing twice, nothing lost
 
 /**
- * Dispatches GitHub received more than once for one stored run row (a token used twice), or for one version of one
- * hunt in one round (two rows where one was meant: repeat is 1 in these tests), and runs whose token Locate never stored.
+ * Dispatches GitHub received more than once for one stored run row (a token used twice), runs whose token Locate
+ * never stored, and more runs than `parallel` in one round or in flight at once for one hunt (two rows where one was
+ * meant: a round is planned once, and `parallel` caps the runs in flight).
  */
-export function doubleDispatches(sb: Sandbox, runs: readonly StoredRun[]): string[] {
+export function doubleDispatches(sb: Sandbox, runs: readonly StoredRun[], parallel = 3): string[] {
   const byToken = new Map(runs.filter((r) => r.token !== null).map((r) => [r.token!, r]));
   const problems: string[] = [];
   const tokens = new Map<string, number>();
-  const slots = new Map<string, number[]>();
+  const rounds = new Map<string, number[]>();
+  const byHunt = new Map<number, SandboxRun[]>();
   for (const run of sb.runs) {
     const token = run.inputs.locate_id ?? "";
     tokens.set(token, (tokens.get(token) ?? 0) + 1);
@@ -155,12 +157,34 @@ export function doubleDispatches(sb: Sandbox, runs: readonly StoredRun[]): strin
       problems.push(`run ${run.id} (${run.inputs.tag}) carries token ${token}, which no stored run has`);
       continue;
     }
-    const slot = `hunt ${row.huntId} position ${row.position} (${run.inputs.tag}) round ${row.round}`;
-    slots.set(slot, [...(slots.get(slot) ?? []), run.id]);
+    const round = `hunt ${row.huntId} round ${row.round}`;
+    rounds.set(round, [...(rounds.get(round) ?? []), run.id]);
+    byHunt.set(row.huntId, [...(byHunt.get(row.huntId) ?? []), run]);
   }
   for (const [token, count] of tokens) if (count > 1) problems.push(`token ${token} dispatched ${count} times`);
-  for (const [slot, ids] of slots) if (ids.length > 1) problems.push(`${slot} dispatched ${ids.length} times: runs ${ids.join(", ")}`);
+  for (const [round, ids] of rounds) if (ids.length > parallel) problems.push(`${round} dispatched ${ids.length} runs (parallel ${parallel}): ${ids.join(", ")}`);
+  for (const [huntId, huntRuns] of byHunt) {
+    const most = maxInFlight(huntRuns);
+    if (most > parallel) problems.push(`hunt ${huntId} had ${most} runs in flight at once (parallel ${parallel})`);
+  }
   return problems;
+}
+
+/** The most runs GitHub had going at once among these, from dispatch to completion. */
+export function maxInFlight(runs: readonly SandboxRun[]): number {
+  const edges = runs.flatMap((run) => [
+    { at: run.dispatchedAt, delta: 1 },
+    { at: run.completedAt ?? Number.POSITIVE_INFINITY, delta: -1 },
+  ]);
+  // A run that ends at the moment another starts was not in flight with it.
+  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let current = 0;
+  let most = 0;
+  for (const edge of edges) {
+    current += edge.delta;
+    most = Math.max(most, current);
+  }
+  return most;
 }
 
 /** Completed sandbox runs whose verdict Locate does not hold (by token), or holds for another run or conclusion. */
