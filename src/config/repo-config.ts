@@ -2,7 +2,7 @@
 // and a retired key (issue 12) gets one naming what replaced it.
 import { z } from "zod";
 import { CONFIDENCE, FLAKE_RATE, retiredConfigKey } from "./search-settings.js";
-import { DEFAULT_SKIP_STEPS, stepGlobProblem } from "../hunt/verdict-reasons.js";
+import { DEFAULT_SKIP_STEPS, stepGlobProblem } from "./skip-steps.js";
 
 const WORKFLOW = /^(?:[A-Za-z0-9._-]+\.ya?ml|\d+)$/;
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;

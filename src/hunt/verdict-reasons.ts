@@ -1,7 +1,7 @@
 // The reason behind a failed or inconclusive run (issue 14): its first failed step and the workflow's own annotation,
 // read with at most two requests, and `skip-steps`, which turns a run that did not build into an inconclusive one.
-import picomatch from "picomatch";
 import type { Logger } from "pino";
+import { matchesSkipStep } from "../config/skip-steps.js";
 import type { RunObservation } from "../db/queries/runs.js";
 import type { RepoRef, GitHub } from "../github/client.js";
 import { type Annotation, type RunJob, listAnnotations, listRunJobs } from "../github/jobs.js";
@@ -20,45 +20,6 @@ export interface RunReason {
   readonly didNotBuild: boolean;
   /** What GitHub would not tell, in plain text (escaped where shown). */
   readonly unavailable: string | null;
-}
-
-/**
- * Steps that set up, install or build, by the names GitHub gives them (`Set up job`, `Run actions/setup-node@v4`) or
- * that workflows usually give them (`Install dependencies`, `Build`). Matched case-insensitively; `*` crosses `/`.
- */
-export const DEFAULT_SKIP_STEPS: readonly string[] = [
-  "Set up *",
-  "Setup *",
-  "Checkout*",
-  "Run actions/checkout*",
-  "Run actions/setup-*",
-  "Install*",
-  "*dependencies*",
-  "Run npm ci*",
-  "Run npm install*",
-  "Run yarn install*",
-  "Run pnpm install*",
-  "Build*",
-  "Compile*",
-];
-
-// Step names are not paths: `Run actions/checkout@v4` must match `Run actions/checkout*`, so `*` crosses `/` (bash).
-const STEP_GLOB_OPTIONS: picomatch.PicomatchOptions = { bash: true, dot: true, nocase: true };
-const MAX_STEP_GLOB_CHARS = 200;
-
-/** Why a `skip-steps` glob cannot be used, or null when it compiles. */
-export function stepGlobProblem(glob: string): string | null {
-  if (glob.length === 0 || glob.length > MAX_STEP_GLOB_CHARS) return `must be 1 to ${MAX_STEP_GLOB_CHARS} characters`;
-  try {
-    picomatch.makeRe(glob, { ...STEP_GLOB_OPTIONS, strictBrackets: true, debug: true });
-    return null;
-  } catch (error) {
-    return `is not a valid glob (${error instanceof Error ? (error.message.split("\n")[0] ?? "") : "invalid"})`;
-  }
-}
-
-export function matchesSkipStep(step: string, globs: readonly string[]): boolean {
-  return globs.length > 0 && picomatch(globs as string[], STEP_GLOB_OPTIONS)(step);
 }
 
 // A step or job that ended like this is where the run went wrong; `skipped` steps come after the failure.

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import type { RunJob } from "../../src/github/jobs.js";
 import { checkRunIdOf } from "../../src/github/jobs.js";
-import { DEFAULT_SKIP_STEPS, firstFailedStep, matchesSkipStep, pickAnnotation, stepGlobProblem, verdictWithReason } from "../../src/hunt/verdict-reasons.js";
+import { DEFAULT_SKIP_STEPS, matchesSkipStep, stepGlobProblem } from "../../src/config/skip-steps.js";
+import { firstFailedStep, pickAnnotation, verdictWithReason } from "../../src/hunt/verdict-reasons.js";
 import { renderFoundUnavailable, renderRunReason } from "../../src/render/run-reason.js";
 
 const job = (name: string, conclusion: string | null, steps: [string, string | null][]): RunJob => ({
