@@ -6,6 +6,7 @@ import { claimNotification, markNotificationSent, releaseNotification } from "..
 import type { HuntRow } from "../db/schema.js";
 import { type GitHub, type RepoRef, repoParams } from "../github/client.js";
 import { createComment } from "../github/comments.js";
+import { percent } from "../render/index.js";
 import { escapeMarkdown, safeUrl } from "../render/escape.js";
 import type { SearchView } from "../search/types.js";
 import type { HuntDeps } from "./engine.js";
@@ -46,10 +47,12 @@ export function notificationDue(snapshot: HuntSnapshot, search: SearchView): Due
   switch (hunt.state) {
     case "found": {
       const possible = search.possibleFirstBad.length > 0 ? search.possibleFirstBad : [search.firstBad];
+      // How sure the answer is, as the hunt comment says it (answers named before issue 12 carry no probability).
+      const sure = hunt.result?.probability === undefined ? "" : `, ${percent(hunt.result.probability)} sure`;
       const summary =
         possible.length > 1
           ? `🎯 The hunt ended: the first bad ${unit} is one of ${possible.length}, from ${nameAt(snapshot, possible[0])} to ${nameAt(snapshot, possible.at(-1))}.`
-          : `🎯 The hunt found the first bad ${unit}: ${nameAt(snapshot, possible[0])} (last good ${nameAt(snapshot, search.lastGood)}).`;
+          : `🎯 The hunt found the first bad ${unit}: ${nameAt(snapshot, possible[0])} (last good ${nameAt(snapshot, search.lastGood)}${sure}).`;
       return { key: "found", summary };
     }
     case "failed":

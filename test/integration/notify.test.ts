@@ -43,7 +43,7 @@ describe("when a hunt ends", () => {
     expect(hunt.state()).toBe("found");
     const [note, ...more] = gh.notifications();
     expect(more).toEqual([]);
-    expect(note).toMatch(/^@alice 🎯 The hunt found the first bad tag: `v1\.5\.0` \(last good `v1\.4\.0`\)\./);
+    expect(note).toMatch(/^@alice 🎯 The hunt found the first bad tag: `v1\.5\.0` \(last good `v1\.4\.0`, 99(\.\d+)? % sure\)\./);
     expect(note).toContain(`[See the hunt](${huntLink()})`);
     // Nothing else happened to the hunt while it ran on auto-pilot: no other notification.
     expect(gh.notifications()).toHaveLength(1);
