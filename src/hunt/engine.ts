@@ -40,8 +40,10 @@ export interface HuntDeps {
 /**
  * Runs a use case on one hunt under its lock, then brings the comment up to date from what got committed.
  * Every entry point goes through here, so each event is applied alone and the comment follows the state.
+ * `render: false` is for events the comment need not show at once (a run started): the next render includes them.
  */
-export async function actOnHunt<T>(deps: HuntDeps, huntId: number, fn: () => Promise<T>): Promise<T> {
+export async function actOnHunt<T>(deps: HuntDeps, huntId: number, fn: () => Promise<T>, options: { render?: boolean } = {}): Promise<T> {
+  if (options.render === false) return deps.queue.run(huntId, () => withLogContext({ huntId }, fn));
   let rendered = false;
   const result = await deps.queue.run(huntId, () =>
     withLogContext({ huntId }, async () => {

@@ -13,7 +13,7 @@ describe("hunts on flaky CI over HTTP", () => {
     const { sb } = e2e;
     const first = sb.tags[0]!.name;
     const last = sb.tags.at(-1)!.name;
-    const hunts = [];
+    const hunts: Array<{ parallel: number; issue: number; commentId: number }> = [];
     for (const parallel of [2, 3, 2, 3]) hunts.push({ parallel, ...(await startHunt(sb, "alice", `/locate ${first}..${last} auto parallel=${parallel}`)) });
 
     await sb.waitFor(() => hunts.every((h) => findState(bodyOf(sb, h.commentId)) !== "searching"), { timeoutMs: 90_000, message: "every hunt to end" });
