@@ -14,6 +14,7 @@ import {
 } from "./registry.js";
 import { findCommandLines } from "./markdown-lines.js";
 import { CONFIDENCE, FLAKE_RATE, type RetiredSetting, asPercent, retiredStartOption } from "../config/search-settings.js";
+import { REPRO_INPUT_NAMES, REPRO_SOURCES, type ReproSource } from "./repro.js";
 import type { FoundCommandLine } from "./markdown-lines.js";
 
 export { MAX_BODY_CHARS } from "./markdown-lines.js";
@@ -271,6 +272,9 @@ function parseInputName(name: string, key: string): Parsed<string> {
       `The input ${code(name)} is reserved: Locate sets ${RESERVED_INPUT_NAMES.map((reserved) => code(reserved)).join(", ")} itself on every run.`,
     );
   }
+  if (REPRO_INPUT_NAMES.includes(name.toLowerCase())) {
+    return fail(`The input ${code(name)} is reserved: Locate sets it from the reproduction's code block. ${optionUsage("repro")}`);
+  }
   // As an object key `__proto__` would be swallowed by the prototype setter and silently vanish.
   if (name === "__proto__") return fail(`${code(name)} cannot be used as a workflow input name.`);
   return { ok: true, value: name };
@@ -417,6 +421,11 @@ function parseOptions(tokens: readonly string[]): Parsed<StartOptions> {
       const parallel = parseParallel(value);
       if (!parallel.ok) return parallel;
       options.parallel = parallel.value;
+    } else if (key === "repro") {
+      if (!REPRO_SOURCES.includes(value as ReproSource)) {
+        return fail(`${code(`repro=${value}`)} is not allowed: the reproduction comes from ${REPRO_SOURCES.map((source) => code(source)).join(", ")}. ${optionUsage("repro")}`);
+      }
+      options.repro = value as ReproSource;
     } else if (key === "filter") {
       const filter = parseFilter(value);
       if (!filter.ok) return filter;

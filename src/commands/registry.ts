@@ -185,6 +185,12 @@ export const START_OPTIONS: readonly StartOptionSpec[] = [
     description: `How often you expect a run to give the wrong verdict, either way (default ${FLAKE_RATE.default}, or the configured \`flake-rate\`); only a starting point, which Locate re-estimates from the runs. A percentage works too: \`flake-rate=${asPercent(0.1)}\`.`,
   },
   {
+    name: "repro",
+    usage: "repro=<source>",
+    description:
+      "Where the reproduction passed to the workflow as the input `repro` comes from: `comment`, the first fenced code block of this comment (the default); `issue`, that of the issue body; or `none`. The block's language, e.g. `sh`, goes as `repro_lang`.",
+  },
+  {
     name: "input.<name>",
     usage: "input.<name>=<value>",
     description: 'Pass an extra input to the workflow; quote values with spaces: `input.msg="hello world"`.',

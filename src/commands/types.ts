@@ -10,6 +10,8 @@ export interface StartOptions {
   confidence?: number;
   /** `flake-rate=`: expected chance that a run gives the wrong verdict, either way (0..0.3); a starting point. */
   flakeRate?: number;
+  /** Where the reproduction passed as the `repro` input comes from (issue 14); default: the command's comment. */
+  repro?: "comment" | "issue" | "none";
   /** Extra workflow inputs from `input.<name>=<value>`, in the order given. */
   inputs: Record<string, string>;
 }

@@ -2,10 +2,11 @@
 // and a retired key (issue 12) gets one naming what replaced it.
 import { z } from "zod";
 import { CONFIDENCE, FLAKE_RATE, retiredConfigKey } from "./search-settings.js";
+import { DEFAULT_SKIP_STEPS, stepGlobProblem } from "./skip-steps.js";
 
 const WORKFLOW = /^(?:[A-Za-z0-9._-]+\.ya?ml|\d+)$/;
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const RESERVED_INPUTS = new Set(["ref", "tag", "locate_id"]);
+const RESERVED_INPUTS = new Set(["ref", "tag", "locate_id", "repro", "repro_lang"]);
 
 export const RepoConfig = z
   .object({
@@ -23,7 +24,7 @@ export const RepoConfig = z
     /** Extra static workflow inputs, merged under the inputs of a `/locate` command. */
     inputs: z
       .record(
-        z.string().regex(INPUT_NAME, "input names are letters, digits, _ and -").refine((name) => !RESERVED_INPUTS.has(name), "ref, tag and locate_id are set by Locate"),
+        z.string().regex(INPUT_NAME, "input names are letters, digits, _ and -").refine((name) => !RESERVED_INPUTS.has(name), "ref, tag, locate_id, repro and repro_lang are set by Locate"),
         z.union([z.string().max(1000), z.number(), z.boolean()]).transform(String),
       )
       .refine((inputs) => Object.keys(inputs).length <= 22, "at most 22 inputs (GitHub allows 25, Locate sends 3)")
@@ -72,6 +73,17 @@ export const RepoConfig = z
       .describe(
         "How often you expect a run to give the wrong verdict, either way; only a starting point — Locate re-estimates it from the hunt's runs and earlier hunts of the same workflow.",
       ),
+    /** Globs over step names; a run whose first failed step matches did not build, so it is inconclusive, not bad. */
+    "skip-steps": z
+      .array(z.string().superRefine((glob, ctx) => {
+        const problem = stepGlobProblem(glob);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }))
+      .max(50)
+      .default([...DEFAULT_SKIP_STEPS])
+      .describe("Globs over step names (case-insensitive, * crosses /). A run whose first failed step matches did not build: inconclusive, not bad. [] turns it off."),
+    /** Mention the starter in a new comment when the hunt ends or waits for a person. */
+    notify: z.boolean().default(true).describe("Post a short comment mentioning the starter when the hunt ends or waits for a person."),
     /** Budget of runs per hunt. */
     "max-runs": z.number().int().min(1).max(1000).default(50).describe("Budget of runs per hunt."),
   })

@@ -15,6 +15,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { RunReason } from "../hunt/verdict-reasons.js";
 import type { HuntState, RunStatus } from "../render/types.js";
 import type { FlakeHistory, Verdict } from "../search/types.js";
 
@@ -25,8 +26,11 @@ export interface StoredResult {
   readonly probability?: number;
   /** Commit mode: the pull request that brought the first bad commit in, when GitHub knows one. */
   readonly pullRequest?: { readonly number: number; readonly title: string; readonly url: string } | null;
-  readonly totalCommits: number;
+  /** Null when GitHub would not list them (see `unavailable`). */
+  readonly totalCommits: number | null;
   readonly commits: readonly { sha: string; title: string; author: string | null }[];
+  /** Optional lookups GitHub refused (issue 14): what the comment could not show, in plain text. */
+  readonly unavailable?: readonly string[];
 }
 
 /** Global order of verdicts across replicas: newer verdicts get larger numbers. */
@@ -67,6 +71,10 @@ export const hunts = pgTable(
     flakeRate: doublePrecision("flake_rate").notNull().default(0.05),
     /** What earlier hunts of this repository's workflow said about its flakiness, as read when the hunt started. */
     flakeHistory: jsonb("flake_history").$type<FlakeHistory>(),
+    /** Globs over step names: a run whose first failed step matches did not build, so it is inconclusive (issue 14). */
+    skipSteps: jsonb("skip_steps").$type<string[]>().notNull().default([]),
+    /** Post a short comment mentioning the starter when the hunt ends or waits for a person (issue 14). */
+    notify: boolean("notify").notNull().default(true),
     round: integer("round").notNull().default(0),
     notice: text("notice"),
     result: jsonb("result").$type<StoredResult>(),
@@ -122,6 +130,8 @@ export const runs = pgTable(
     round: integer("round").notNull(),
     manualBy: text("manual_by"),
     note: text("note"),
+    /** Why a failed or inconclusive run ended so: its first failed step, the workflow's annotation (issue 14). */
+    reason: jsonb("reason").$type<RunReason>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -156,6 +166,28 @@ export const workflowFlakes = pgTable(
   (t) => [primaryKey({ columns: [t.repoId, t.workflow] })],
 );
 
+/**
+ * Notifications posted (or being posted) for a hunt, one per change worth telling a person about (issue 14): the
+ * unique key makes "at most one" hold across redeliveries, crashes and replicas.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    huntId: bigint("hunt_id", { mode: "number" })
+      .notNull()
+      .references(() => hunts.id, { onDelete: "cascade" }),
+    /** What changed, e.g. `found`, `round:3:9`; one notification per key and hunt. */
+    key: text("key").notNull(),
+    /** `pending` while a process posts it, `sent` once GitHub has the comment. */
+    status: text("status").$type<"pending" | "sent">().notNull().default("pending"),
+    commentId: bigint("comment_id", { mode: "number" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("notifications_once").on(t.huntId, t.key)],
+);
+
 /** Audit trail: who did what to a hunt, and when. */
 export const events = pgTable(
   "events",
@@ -176,3 +208,4 @@ export type HuntRow = typeof hunts.$inferSelect;
 export type NewHunt = typeof hunts.$inferInsert;
 export type VersionRow = typeof versions.$inferSelect;
 export type RunRow = typeof runs.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;

@@ -1,6 +1,7 @@
 // Runs the commands found in a comment or issue body, in order: permission, then the use case, then a reply if needed.
 import type { Context } from "probot";
 import { renderHelp, requiredPermission } from "../commands/index.js";
+import { chooseRepro } from "../commands/repro.js";
 import type { Command, ParsedLine } from "../commands/types.js";
 import { type RepoConfig, parseRepoConfig } from "../config/repo-config.js";
 import { findActiveHunt, findLatestHunt, loadSnapshot } from "../db/queries/hunts.js";
@@ -24,6 +25,9 @@ export interface CommandSource {
   readonly sender: string;
   /** The comment that held the commands, or null for an issue body. */
   readonly commentId: number | null;
+  /** The text that held the commands, and the issue's body: where a reproduction's code block is found (issue 14). */
+  readonly body: string;
+  readonly issueBody: string | null;
 }
 
 export async function runCommands(runtime: Runtime, context: Context, source: CommandSource, lines: readonly ParsedLine[]): Promise<void> {
@@ -85,7 +89,9 @@ async function runCommand(runtime: Runtime, context: Context, source: CommandSou
     const config = await loadRepoConfig(context);
     if (!config.ok) return config.reply;
     if (!(await hasRole(context, source, config.config.permission))) return permissionReply(source.sender, config.config.permission);
-    const outcome = await startHunt(deps, { ...source, good: command.good, bad: command.bad, options: command.options, config: config.config });
+    const repro = chooseRepro(command.options.repro, source.body, source.issueBody);
+    if (!repro.ok) return repro.error;
+    const outcome = await startHunt(deps, { ...source, good: command.good, bad: command.bad, options: command.options, config: config.config, repro: repro.repro });
     if (outcome.kind === "rejected") return outcome.reply;
     await actOnHunt(deps, outcome.huntId, () => advanceHunt(deps, outcome.huntId));
     return null;

@@ -15,8 +15,15 @@ import { type Runtime, depsOf } from "./runtime.js";
 
 type RepositoryPayload = Context<"issue_comment">["payload"]["repository"];
 
-function sourceOf(context: Context<"issue_comment" | "issues">, repository: RepositoryPayload, issueNumber: number, commentId: number | null): CommandSource {
+function sourceOf(
+  context: Context<"issue_comment" | "issues">,
+  repository: RepositoryPayload,
+  issueNumber: number,
+  commentId: number | null,
+  texts: Pick<CommandSource, "body" | "issueBody">,
+): CommandSource {
   return {
+    ...texts,
     installationId: context.payload.installation?.id ?? 0,
     repo: {
       owner: repository.owner.login,
@@ -56,7 +63,7 @@ export function onIssueComment(runtime: Runtime) {
       context.payload.action === "edited"
         ? newCommandLines((context.payload as Context<"issue_comment.edited">["payload"]).changes.body?.from ?? "", comment.body)
         : parseCommands(comment.body);
-    await runCommands(runtime, context, sourceOf(context, repository, issue.number, comment.id), lines);
+    await runCommands(runtime, context, sourceOf(context, repository, issue.number, comment.id, { body: comment.body, issueBody: issue.body ?? null }), lines);
   };
 }
 
@@ -64,7 +71,7 @@ export function onIssueOpened(runtime: Runtime) {
   return async (context: Context<"issues.opened">): Promise<void> => {
     if (isBot(context)) return markIgnored(context);
     const { issue, repository } = context.payload;
-    await runCommands(runtime, context, sourceOf(context, repository, issue.number, null), parseCommands(issue.body ?? ""));
+    await runCommands(runtime, context, sourceOf(context, repository, issue.number, null, { body: issue.body ?? "", issueBody: issue.body ?? null }), parseCommands(issue.body ?? ""));
   };
 }
 

@@ -1,9 +1,11 @@
 // workflow_run webhooks: a run of ours was queued, started or finished; its conclusion becomes a verdict (§4).
 import type { Context } from "probot";
 import { getHunt } from "../db/queries/hunts.js";
+import type { RunObservation } from "../db/queries/runs.js";
 import { findRunByRunId, findRunByToken } from "../db/queries/runs.js";
 import { actOnHunt, advanceHunt, recordRunObservation } from "../hunt/engine.js";
 import { runStatusOf, tokenFromTitle, verdictOf } from "../hunt/runs.js";
+import { alreadyCompleted, withRunReason } from "../hunt/verdict-reasons.js";
 import { markIgnored } from "../observability/metrics.js";
 import { type Runtime, depsOf } from "./runtime.js";
 
@@ -25,18 +27,22 @@ export function onWorkflowRun(runtime: Runtime) {
     }
     const status = runStatusOf(run.status);
     const deps = depsOf(runtime, context);
+    const attempt = run.run_attempt ?? 1;
+    let seen: RunObservation = {
+      runId: run.id,
+      attempt,
+      status,
+      verdict: status === "completed" ? verdictOf(run.conclusion) : null,
+      conclusion: run.conclusion ?? null,
+      url: run.html_url,
+    };
+    // Why a run failed, read outside the hunt's lock, once per attempt (a redelivery costs nothing): issue 14.
+    if (!alreadyCompleted(row, run.id, attempt)) seen = await withRunReason(deps.gh, hunt, seen, context.log);
     // GitHub asks for a second between writes: a run that merely started is not worth a comment edit of its own
     // (each run would cost two), unless the comment has no link to it yet. Its verdict is, and brings it along.
     const render = status === "completed" || (row.url === null && Boolean(run.html_url));
     await actOnHunt(deps, hunt.id, async () => {
-      const changed = await recordRunObservation(deps, row.id, {
-        runId: run.id,
-        attempt: run.run_attempt ?? 1,
-        status,
-        verdict: status === "completed" ? verdictOf(run.conclusion) : null,
-        conclusion: run.conclusion ?? null,
-        url: run.html_url,
-      });
+      const changed = await recordRunObservation(deps, row.id, seen);
       // Only a verdict can change what the hunt does next; queued and running just update the comment.
       if (changed && status === "completed") await advanceHunt(deps, hunt.id);
     }, { render });

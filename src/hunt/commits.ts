@@ -108,6 +108,8 @@ export async function startCommitHunt(deps: HuntDeps, parent: HuntSnapshot, send
         maxRuns: hunt.maxRuns,
         timeoutMinutes: hunt.timeoutMinutes,
         permission: hunt.permission,
+        skipSteps: hunt.skipSteps,
+        notify: hunt.notify,
         confidence: hunt.confidence,
         flakeRate: hunt.flakeRate,
         // The tag-level hunt's runs, recorded when it was found, tell how flaky the workflow is.

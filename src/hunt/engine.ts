@@ -17,7 +17,6 @@ import {
 import type { HuntRow } from "../db/schema.js";
 import { type GitHub, type RepoRef, githubMessage, httpStatus } from "../github/client.js";
 import { createComment, updateComment } from "../github/comments.js";
-import { compareSummary, pullRequestOf } from "../github/history.js";
 import { WorkflowProblem, cancelRun, dispatchWorkflow } from "../github/workflows.js";
 import { withLogContext } from "../observability/logging.js";
 import { metrics } from "../observability/metrics.js";
@@ -25,6 +24,8 @@ import { type HuntView, percent, renderHuntComment } from "../render/index.js";
 import type { SearchView } from "../search/types.js";
 import type { HuntQueue } from "./queue.js";
 import { type DispatchPlan, type DispatchRequest, planDispatch, readyToDeclare } from "./decide.js";
+import { lookupFoundDetails } from "./found-details.js";
+import { notifyWhenDue } from "./notify.js";
 import { workflowProblemReply } from "./replies.js";
 import { newRunToken } from "./runs.js";
 import { analyzeHunt, commentUrl, huntViewOf, isInFlight } from "./snapshot.js";
@@ -186,8 +187,8 @@ async function declareFound(deps: HuntDeps, snapshot: HuntSnapshot, search: Sear
   const lastGood = versions[search.lastGood];
   const firstBad = versions[search.firstBad];
   if (!lastGood || !firstBad) throw new Error(`hunt ${hunt.id}: search positions outside the versions`);
-  const summary = await compareSummary(deps.gh, repoOf(hunt), lastGood.sha, firstBad.sha, FOUND_COMMITS_SHOWN);
-  const pullRequest = hunt.mode === "commits" ? await pullRequestOf(deps.gh, repoOf(hunt), firstBad.sha) : null;
+  // Issue 14: the commits and the pull request are optional lookups; GitHub refusing them leaves a note, not a failure.
+  const details = await lookupFoundDetails(deps, hunt, lastGood.sha, firstBad.sha, FOUND_COMMITS_SHOWN);
   // `stuck`: only versions that never gave a verdict separate the possibilities; the answer says how sure it is.
   const notice =
     search.outcome === "stuck"
@@ -199,9 +200,7 @@ async function declareFound(deps: HuntDeps, snapshot: HuntSnapshot, search: Sear
     result: {
       compareUrl: compareUrl(hunt.repoUrl, lastGood.names[0] ?? lastGood.sha, firstBad.names[0] ?? firstBad.sha),
       probability: search.probability,
-      totalCommits: summary.totalCommits,
-      commits: summary.commits.map((c) => ({ sha: c.sha, title: c.title, author: c.author })),
-      pullRequest,
+      ...details,
     },
   });
   await recordEvent(deps.store.db, hunt.id, "locate", "found", { firstBad: firstBad.names[0], lastGood: lastGood.names[0], probability: search.probability });
@@ -220,7 +219,7 @@ export async function refreshComment(deps: HuntDeps, huntId: number): Promise<vo
   const { hunt } = snapshot;
   const body = renderHuntComment(huntViewOf(snapshot, undefined, await relatedLink(deps, hunt)));
   let commentId = hunt.commentId;
-  if (commentId !== null && body === hunt.commentBody) return;
+  if (commentId !== null && body === hunt.commentBody) return notifyWhenDue(deps, snapshot, commentId); // issue 14
   try {
     if (commentId === null || (await updateComment(deps.gh, repoOf(hunt), commentId, body)) === "missing") {
       commentId = await createComment(deps.gh, repoOf(hunt), hunt.issueNumber, body);
@@ -240,6 +239,7 @@ export async function refreshComment(deps: HuntDeps, huntId: number): Promise<vo
     return;
   }
   await updateHunt(deps.store.db, hunt.id, { commentId, commentBody: body });
+  await notifyWhenDue(deps, snapshot, commentId); // issue 14: one comment mentioning the starter per end or wait
 }
 
 /** The commit-level hunt's comment for a tag-level hunt, and the other way round. */

@@ -16,6 +16,7 @@ import { type HuntDeps, actOnHunt, advanceHunt, repoOf } from "./engine.js";
 import type { HuntQueue } from "./queue.js";
 import { runStatusOf, verdictOf } from "./runs.js";
 import { isInFlight } from "./snapshot.js";
+import { withRunReason } from "./verdict-reasons.js";
 
 /** By default a dispatch still unconfirmed after two minutes was interrupted (its process died around the call). */
 export const DEFAULT_DISPATCH_GRACE_MS = 2 * 60_000;
@@ -45,7 +46,8 @@ async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow,
   if (quiet && row.runId !== null) run = await getRun(deps.gh, repo, row.runId);
   else if (quiet && row.token) run = await findRunByToken(deps.gh, repo, hunt.workflow, row.token, row.createdAt);
   if (run) {
-    const seen = observationOf(run);
+    // A run found finished by polling gets its reason too (issue 14); only in-flight rows get here, so once per attempt.
+    const seen = await withRunReason(deps.gh, hunt, observationOf(run), deps.log);
     if (metrics.countRunObservation(row, seen, await applyRunObservation(deps.store.db, row, seen))) return true;
   } else if (quiet && row.status === "dispatching" && age > dispatchGraceMs) {
     // No run carries the token: the dispatch never reached GitHub. The version counts as untested again.

@@ -62,6 +62,7 @@ function runViewOf(run: RunRow, parallel: number): RunView | null {
     note: run.note,
     round: run.round,
     attempt: run.attempt,
+    reason: run.reason ?? null,
   };
 }
 

@@ -1,5 +1,6 @@
 // Starting a hunt (§2 start command, §5 versions in range): resolve the versions between good and bad, store them.
 import { workflowInputsProblem } from "../commands/index.js";
+import { type Repro, reproInputs, reproTooLargeReply } from "../commands/repro.js";
 import type { StartOptions } from "../commands/types.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { readFlakeHistory } from "../db/queries/flakes.js";
@@ -19,6 +20,8 @@ export interface StartRequest {
   readonly bad: string;
   readonly options: StartOptions;
   readonly config: RepoConfig;
+  /** The reproduction's code block, passed as the inputs `repro` and `repro_lang` (issue 14). */
+  readonly repro?: Repro | null;
 }
 
 export type StartOutcome = { readonly kind: "started"; readonly huntId: number } | { readonly kind: "rejected"; readonly reply: string };
@@ -30,8 +33,10 @@ export async function startHunt(deps: HuntDeps, request: StartRequest): Promise<
   const { repo, config, options } = request;
   if (await findActiveHunt(db, repo.id, request.issueNumber)) return { kind: "rejected", reply: ALREADY_ACTIVE };
 
-  const inputs = { ...config.inputs, ...options.inputs };
+  const repro = request.repro ?? null;
+  const inputs = { ...config.inputs, ...options.inputs, ...reproInputs(repro) };
   const inputsProblem = workflowInputsProblem(inputs);
+  if (inputsProblem && repro) return { kind: "rejected", reply: reproTooLargeReply(inputsProblem, repro) };
   if (inputsProblem) return { kind: "rejected", reply: `${inputsProblem} (counting the \`inputs:\` of .github/locate.yml)` };
 
   const filter = { ...config.tags, ...(options.filter ? { include: options.filter } : {}) };
@@ -74,6 +79,8 @@ export async function startHunt(deps: HuntDeps, request: StartRequest): Promise<
         maxRuns: config["max-runs"],
         timeoutMinutes: config["timeout-minutes"],
         permission: config.permission,
+        skipSteps: [...config["skip-steps"]],
+        notify: config.notify,
         createdBy: request.sender,
       },
       resolved.versions.map((version) => ({ names: [...version.names], sha: version.sha })),

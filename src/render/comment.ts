@@ -3,6 +3,7 @@ import type { Verdict } from "../search/types.js";
 import type { CommitView, HuntState, HuntView, RunView } from "./types.js";
 import { escapeMarkdown, safeUrl } from "./escape.js";
 import { AUTO_MARKER, huntMarker, resultMarker, stateMarker, tagMarker } from "./markers.js";
+import { renderFoundUnavailable, renderRunReason } from "./run-reason.js";
 
 /** GitHub rejects comment bodies longer than this. */
 export const MAX_COMMENT_LENGTH = 65_536;
@@ -388,6 +389,7 @@ function runNote(context: Context, position: number, runs: readonly RunView[]): 
   if (context.contradictions.has(position) && context.isOpen) parts.push("🔁 disagrees with the most likely answer");
   if (latest.manualBy !== null) parts.push(`by ${escapeMarkdown("@" + latest.manualBy, AUTHOR_LENGTH)}`);
   if (latest.note) parts.push(escapeMarkdown(latest.note, NOTE_LENGTH));
+  if (latest.reason) parts.push(renderRunReason(latest.reason)); // issue 14: failed step and annotation
   return parts.join(" · ");
 }
 
@@ -483,14 +485,17 @@ function renderResult(context: Context, limits: Limits): string {
     const label = `compare ${escapeMarkdown(rawName(context, view.search.lastGood), NAME_LENGTH)}...${escapeMarkdown(rawName(context, view.search.firstBad), NAME_LENGTH)}`;
     const compare = url ? `[${label}](${url})` : label;
     const shown = found.commits.slice(0, limits.commits);
-    const heading = `${compare} · ${plural(found.totalCommits, "commit", "commits")}${shown.length > 0 ? ":" : ""}`;
+    // totalCommits is null when the commits could not be read (issue 14): the compare link alone, and a note below.
+    const count = found.totalCommits === null ? "" : ` · ${plural(found.totalCommits, "commit", "commits")}`;
+    const heading = `${compare}${count}${shown.length > 0 ? ":" : ""}`;
     const lines = shown.map((commit) => commitLine(context, commit));
-    const hidden = Math.max(0, found.totalCommits - shown.length);
+    const hidden = Math.max(0, (found.totalCommits ?? 0) - shown.length);
     if (hidden > 0 && shown.length > 0) lines.push(`- …and ${hidden} more in the compare view`);
     blocks.push(lines.length > 0 ? `${heading}\n\n${lines.join("\n")}` : heading);
     const pr = found.pullRequest;
     const prUrl = pr ? safeUrl(pr.url) : null;
     if (pr && prUrl) blocks.push(`**Pull request:** [#${pr.number} ${escapeMarkdown(pr.title, TITLE_LENGTH)}](${prUrl})`);
+    if (found.unavailable?.length) blocks.push(renderFoundUnavailable(found.unavailable)); // issue 14
   }
   if (!context.commitMode && !view.related) blocks.push("To find the commit, comment `/locate commits`.");
   return blocks.join("\n\n");

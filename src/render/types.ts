@@ -1,4 +1,5 @@
 // The view model the comment is rendered from: a plain snapshot of stored state, no I/O handles.
+import type { RunReason } from "../hunt/verdict-reasons.js";
 import type { SearchView, Verdict } from "../search/types.js";
 
 export type HuntState = "searching" | "paused" | "found" | "cancelled" | "failed";
@@ -26,6 +27,8 @@ export interface RunView {
   /** Round in which the run was dispatched (1-based; 0 for manual verdicts). */
   readonly round: number;
   readonly attempt: number;
+  /** Why a failed or inconclusive CI run ended so, when it was read (issue 14). */
+  readonly reason?: RunReason | null;
 }
 
 export interface CommitView {
@@ -41,9 +44,12 @@ export interface FoundView {
   readonly compareUrl: string;
   /** Probability of the answer when it was named (absent for hunts found before answers carried one). */
   readonly probability?: number;
-  readonly totalCommits: number;
+  /** Null when GitHub would not list them (see `unavailable`). */
+  readonly totalCommits: number | null;
   /** First commits of the range, at most 30. */
   readonly commits: readonly CommitView[];
+  /** Optional lookups GitHub refused, in plain text (issue 14). */
+  readonly unavailable?: readonly string[];
 }
 
 export interface HuntView {

@@ -30,6 +30,7 @@ const USAGE = `usage: npm run demo [-- options]
   -h, --help`;
 
 const USER = "alice";
+const DEMO_REPRO = "npx widgets render --strict | grep -q widget";
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The shared fixtures sit beside the repository (…/main and …/shared), locally and on CI. */
 const FIXTURES_DIR = resolve(REPO_ROOT, "../shared/fixtures/histories");
@@ -96,6 +97,8 @@ interface Scenario {
   good: string;
   bad: string;
   firstBad: string;
+  /** An old tag whose dependencies no longer install (issue 14): its runs fail at "Install dependencies", and Locate skips it. */
+  doesNotBuild: string | null;
   /** Tags in the range that are neither ancestors nor descendants of the first bad: they test good although they come later. */
   parallel: string[];
 }
@@ -135,7 +138,7 @@ function chooseScenario(graph: Graph, options: DemoOptions): Scenario {
       if (!graph.isAncestor(target.index, at(badAt).index)) continue;
       parallel = incomparable(graph, target.index, rangeTags(graph, at(goodAt).index, at(badAt).index));
     }
-    return { good: at(goodAt).name, bad: at(badAt).name, firstBad: target.name, parallel };
+    return { good: at(goodAt).name, bad: at(badAt).name, firstBad: target.name, doesNotBuild: oldBrokenTag(graph, at(goodAt).index, target.index), parallel };
   }
 
   const badAt = line.length - 1;
@@ -144,7 +147,22 @@ function chooseScenario(graph: Graph, options: DemoOptions): Scenario {
   const range = rangeTags(graph, at(goodAt).index, at(badAt).index);
   const clean = range.filter((t) => incomparable(graph, t.index, range).length === 0);
   const firstBad = rand.pick(clean.length > 0 ? clean : range);
-  return { good: at(goodAt).name, bad: at(badAt).name, firstBad: firstBad.name, parallel: incomparable(graph, firstBad.index, range) };
+  return {
+    good: at(goodAt).name,
+    bad: at(badAt).name,
+    firstBad: firstBad.name,
+    doesNotBuild: oldBrokenTag(graph, at(goodAt).index, firstBad.index),
+    parallel: incomparable(graph, firstBad.index, range),
+  };
+}
+
+/**
+ * A tag halfway between good and the first bad, when at least three tags lie between them: old enough that its
+ * dependencies no longer install, and never the last good one, so skipping it cannot blur the answer.
+ */
+function oldBrokenTag(graph: Graph, good: number, firstBad: number): string | null {
+  const before = rangeTags(graph, good, firstBad).filter((tag) => tag.index !== firstBad && graph.isAncestor(tag.index, firstBad));
+  return before.length >= 3 ? (before[Math.floor((before.length - 1) / 2)]?.name ?? null) : null;
 }
 
 /** The first tag of each commit, in the given order. */
@@ -218,6 +236,9 @@ async function runDemo(options: DemoOptions, resources: Resources): Promise<numb
     runDuration: RUN_DURATION,
     flakeRate: options.flaky,
     permissions: { [USER]: "write" },
+    // The template's workflow: it takes the reproduction from the issue, and its steps are named (issue 14).
+    workflowInputs: ["ref", "tag", "locate_id", "repro", "repro_lang"],
+    ...(scenario.doesNotBuild ? { doesNotBuild: [scenario.doesNotBuild] } : {}),
     onRequest,
   });
   resources.sandbox = sb;
@@ -235,10 +256,14 @@ async function runDemo(options: DemoOptions, resources: Resources): Promise<numb
     console.log(`Note: ${scenario.parallel.length} tags in the range are on a parallel line to the first bad (${scenario.parallel.slice(0, 5).join(", ")}…): they test good.`);
   }
 
+  if (scenario.doesNotBuild) console.log(`${scenario.doesNotBuild} no longer builds (its dependencies fail to install): if Locate runs it, the run must count as skipped, not bad.`);
+
   issueNumber = await sb.openIssue({ user: USER, title: "Something broke between releases" });
   const command = `/locate ${scenario.good}..${scenario.bad}${options.parallel !== undefined ? ` parallel=${options.parallel}` : ""}`;
-  console.log(`\n${USER} opened issue #${issueNumber} and commented: ${command}`);
-  await sb.postComment({ issue: issueNumber, user: USER, body: command });
+  // The reproduction rides along in the comment, as a fenced block: every run gets it as the input `repro`.
+  const comment = ["`widgets render` prints nothing any more:", "", "```sh", DEMO_REPRO, "```", "", command].join("\n");
+  console.log(`\n${USER} opened issue #${issueNumber} and commented:\n\n${comment.replace(/^/gm, "    ")}`);
+  await sb.postComment({ issue: issueNumber, user: USER, body: comment });
 
   const huntComment = await waitUntil(() => sb.listComments(issueNumber).find((c) => c.user === sb.botLogin && c.body.includes("locate:hunt:")), 20_000);
   if (!huntComment) {
@@ -254,6 +279,8 @@ async function runDemo(options: DemoOptions, resources: Resources): Promise<numb
     return FINAL_STATES.has(findState(body) ?? "") ? body : undefined;
   }, options.timeoutMs);
   const body = finalBody ?? sb.getComment(huntComment.id)?.body ?? "";
+  // The starter is told in a new comment right after the answer (issue 14): wait for it, so it prints before the summary.
+  if (finalBody !== undefined) await waitUntil(() => sb.listComments(issueNumber).find((c) => c.body.includes("<!-- locate:notify:")), 5_000);
   return summarize({ sb, body, finished: finalBody !== undefined, options, scenario, started, huntStarted, edits });
 }
 
@@ -316,7 +343,8 @@ function summarize({ sb, body, finished, options, scenario, started, huntStarted
   const state = findState(body) ?? "unknown";
   const rounds = /Round (\d+)/.exec(body)?.[1] ?? "0";
   const flakes = sb.runs.filter((run) => run.outcome === "flake");
-  const stats = `${sb.runs.length} runs in ${rounds} rounds · ${edits} comment writes · ${sb.requests.length} API requests · hunt ${elapsed(huntStarted)}, total ${elapsed(started)}`;
+  const unbuilt = sb.runs.filter((run) => run.outcome === "does-not-build").length;
+  const stats = `${sb.runs.length} runs in ${rounds} rounds${unbuilt > 0 ? ` (${unbuilt} did not build, skipped)` : ""} · ${edits} comment writes · ${sb.requests.length} API requests · hunt ${elapsed(huntStarted)}, total ${elapsed(started)}`;
   const flakeNote =
     flakes.length > 0
       ? `${flakes.length} of ${sb.runs.length} runs were flaky (reported the opposite of the truth): ${flakes.map((run) => `${run.inputs.tag ?? run.headSha.slice(0, 7)} said ${run.conclusion}`).join(", ")}.`

@@ -9,6 +9,7 @@ import { Router } from "./router.js";
 import { actionRoutes } from "./routes/actions.js";
 import { appRoutes } from "./routes/app.js";
 import { issueRoutes } from "./routes/issues.js";
+import { jobRoutes } from "./routes/jobs.js";
 import { repoRoutes } from "./routes/repos.js";
 import { requestHandler } from "./server.js";
 import type { UserRef } from "./shapes/common.js";
@@ -87,7 +88,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const api = openApi();
   const router = new Router();
-  for (const def of [...appRoutes(world), ...repoRoutes(world), ...issueRoutes(world), ...actionRoutes(world)]) {
+  for (const def of [...appRoutes(world), ...repoRoutes(world), ...issueRoutes(world), ...actionRoutes(world), ...jobRoutes(world)]) {
     const op = api.operation(def.method, def.template);
     if (!op) throw new Error(`sandbox route ${def.method} ${def.template} is not in GitHub's OpenAPI description`);
     const multi = new Set(op.parameters.filter((p) => p.in === "path" && p["x-multi-segment"]).map((p) => p.name));

@@ -19,6 +19,8 @@ export interface RunEngineOptions {
   runDuration: { minMs: number; maxMs: number };
   flakeRate: number;
   inconclusiveRate: number;
+  /** Commit indexes whose runs fail at "Install dependencies" (issue 14). */
+  doesNotBuild: ReadonlySet<number>;
   workflow: WorkflowModel | null;
   dispatchable: boolean;
   /** `run-name:` of the workflow; null = none, so display_title is the workflow name. */
@@ -74,7 +76,7 @@ export class RunEngine {
     for (const [k, v] of Object.entries(rawInputs ?? {})) inputs[k] = typeof v === "string" ? v : JSON.stringify(v);
     const declared = new Set(this.o.inputs.map((i) => i.name));
     const unexpected = Object.keys(inputs).filter((k) => !declared.has(k));
-    if (unexpected.length > 0) return { ok: false, status: 422, message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}` };
+    if (unexpected.length > 0) return { ok: false, status: 422, message: `Unexpected inputs provided: [${unexpected.map((name) => JSON.stringify(name)).join(", ")}]` }; // GitHub joins with ", "
     const missing = this.o.inputs.find((i) => i.required && !(i.name in inputs));
     if (missing) return { ok: false, status: 422, message: `Required input '${missing.name}' not provided` };
 
@@ -159,7 +161,8 @@ export class RunEngine {
       const flake = rand.chance(this.o.flakeRate);
       const inconclusive = rand.chance(this.o.inconclusiveRate);
       const truth = run.verdictTruth === "bad" ? "failure" : "success";
-      if (inconclusive) plan = { duration, conclusion: rand.pick(INCONCLUSIVE), outcome: "inconclusive" };
+      if (this.o.doesNotBuild.has(resolved.index)) plan = { duration, conclusion: "failure", outcome: "does-not-build" };
+      else if (inconclusive) plan = { duration, conclusion: rand.pick(INCONCLUSIVE), outcome: "inconclusive" };
       else if (flake) plan = { duration, conclusion: truth === "failure" ? "success" : "failure", outcome: "flake" };
       else plan = { duration, conclusion: truth, outcome: "truth" };
     }

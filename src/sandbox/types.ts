@@ -15,6 +15,8 @@ export interface SandboxOptions {
   seed?: number;
   /** How long a simulated run takes from dispatch to completion. Default 30–120 ms. */
   runDuration?: { minMs: number; maxMs: number };
+  /** Versions (tag names or commit SHAs) whose dependencies no longer install: their runs fail at "Install dependencies". */
+  doesNotBuild?: string[];
   /** Chance that a run's conclusion is flipped (good ↔ bad). */
   flakeRate?: number;
   /** Chance that a run ends cancelled / timed_out / startup_failure instead of with a verdict. */
@@ -98,7 +100,7 @@ export interface SandboxRun {
   /** What the run would say without flakiness: "bad" when the hidden first bad commit is an ancestor-or-equal of inputs.ref; null when inputs.ref is not a commit. */
   verdictTruth: "good" | "bad" | null;
   /** Why the conclusion is what it is. */
-  outcome: "truth" | "flake" | "inconclusive" | "cancelled" | "forced" | "bad-ref" | null;
+  outcome: "truth" | "flake" | "inconclusive" | "cancelled" | "forced" | "bad-ref" | "does-not-build" | null;
   actor: string;
   dispatchedAt: number;
   startedAt: number | null;

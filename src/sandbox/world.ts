@@ -119,6 +119,13 @@ export class World implements ShapeContext {
       runDuration: options.runDuration ?? { minMs: 30, maxMs: 120 },
       flakeRate: options.flakeRate ?? 0,
       inconclusiveRate: options.inconclusiveRate ?? 0,
+      doesNotBuild: new Set(
+        (options.doesNotBuild ?? []).map((ref) => {
+          const found = graph.resolve(ref);
+          if (!found) throw new Error(`sandbox: doesNotBuild ${ref} is neither a tag nor a commit of ${graph.repo}`);
+          return found.index;
+        }),
+      ),
       workflow,
       dispatchable: w?.dispatchable ?? true,
       runName: w?.runName === undefined ? DEFAULT_RUN_NAME : w.runName,

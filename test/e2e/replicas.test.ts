@@ -19,6 +19,7 @@ import {
   expectedAnswer,
   huntComments,
   lostVerdicts,
+  expectNotifiedOnce,
   replies,
   startRig,
   storedHunts,
@@ -258,6 +259,7 @@ describe("two replicas on one Postgres server", () => {
       const row = stored.find((h) => h.issueNumber === hunt.issue);
       expect(row?.state).toBe("found");
       expect(await eventCount(rig.sql, row!.id, "found"), `found events of hunt ${row!.id}`).toBe(1);
+      await expectNotifiedOnce(sb, hunt.issue);
     }
 
     expect(figures.deliveries + figures.sentToBothReplicas + figures.newIdCopies).toBeGreaterThanOrEqual(1000);

@@ -14,6 +14,7 @@ import {
   expectedAnswer,
   huntComments,
   lostVerdicts,
+  expectNotifiedOnce,
   replies,
   startRig,
   storedHunts,
@@ -61,6 +62,7 @@ async function expectExactlyOnce(rig: Rig, issues: readonly number[]): Promise<v
     const hunt = stored.find((h) => h.issueNumber === issue)!;
     expect(hunt.state).toBe("found");
     expect(await eventCount(rig.sql, hunt.id, "found"), "the answer is declared once").toBe(1);
+    await expectNotifiedOnce(rig.sb, issue);
   }
   const runs = await storedRuns(rig.sql);
   expect(doubleDispatches(rig.sb, runs)).toEqual([]);

@@ -17,6 +17,8 @@ export interface NockGitHubOptions {
   readonly dispatchMode?: "details" | "legacy";
   /** Repository roles by login; anyone else has read. */
   readonly roles?: Record<string, string>;
+  /** The workflow's declared `workflow_dispatch` inputs; others get GitHub's 422. Default: anything goes. */
+  readonly declaredInputs?: readonly string[];
 }
 
 export interface Dispatch {
@@ -84,7 +86,56 @@ export class NockGitHub {
   /** What a run reports: a forced conclusion if one is queued for its name, otherwise the truth. */
   conclusionFor(dispatch: Dispatch): string {
     const queued = this.forced.get(dispatch.inputs.tag!);
-    return queued?.shift() ?? this.truthFor(dispatch.inputs.ref!);
+    const conclusion = queued?.shift() ?? this.truthFor(dispatch.inputs.ref!);
+    this.concluded.set(dispatch.runId, conclusion);
+    return conclusion;
+  }
+
+  /** The conclusion each reported run ended with, by run id: what its jobs say. */
+  readonly concluded = new Map<number, string>();
+  /** The step that fails in a failing run, by tested name; default `Reproduce`. */
+  readonly failingStep = new Map<string, string>();
+  /** Annotations of the failed job, by tested name, besides GitHub's own "Process completed with exit code 1.". */
+  readonly annotations = new Map<string, { level: "notice" | "warning" | "failure"; title?: string; message: string }[]>();
+  /** Statuses to answer instead, for the optional lookups: "jobs", "annotations", "pulls", "compare" (the found summary only). */
+  readonly faults = new Map<"jobs" | "annotations" | "pulls" | "compare", number>();
+  static readonly STEPS = ["Set up job", "Run actions/checkout@v4", "Install dependencies", "Build", "Reproduce", "Complete job"];
+
+  /** A job as `GET /actions/runs/{id}/jobs` lists it (@octokit/openapi's job schema, the fields Locate reads and the required rest). */
+  #jobJson(runId: number) {
+    const dispatch = this.dispatches.find((d) => d.runId === runId);
+    const conclusion = this.concluded.get(runId) ?? null;
+    const failing = this.failingStep.get(dispatch?.inputs.tag ?? "") ?? "Reproduce";
+    // A failing step the workflow does not have by default runs just before the reproduction.
+    const steps = NockGitHub.STEPS.includes(failing) ? NockGitHub.STEPS : [...NockGitHub.STEPS.slice(0, 4), failing, ...NockGitHub.STEPS.slice(4)];
+    const failedAt = conclusion === "success" || conclusion === null ? -1 : steps.indexOf(failing);
+    const stepConclusion = (i: number) => (failedAt < 0 || i < failedAt || i === steps.length - 1 ? "success" : i === failedAt ? (conclusion === "failure" ? "failure" : "cancelled") : "skipped");
+    const jobId = runId + 1_000_000_000;
+    const at = "2024-01-01T00:00:00Z";
+    return {
+      id: jobId,
+      node_id: `CR_${jobId}`,
+      run_id: runId,
+      run_url: `${API}/repos/${REPO.owner}/${REPO.repo}/actions/runs/${runId}`,
+      head_sha: dispatch?.inputs.ref ?? "",
+      workflow_name: "locate",
+      head_branch: "main",
+      name: "repro",
+      url: `${API}/repos/${REPO.owner}/${REPO.repo}/actions/jobs/${jobId}`,
+      html_url: `${REPO.htmlUrl}/actions/runs/${runId}/job/${jobId}`,
+      status: conclusion === null ? "in_progress" : "completed",
+      conclusion,
+      started_at: at,
+      completed_at: conclusion === null ? null : at,
+      check_run_url: `${API}/repos/${REPO.owner}/${REPO.repo}/check-runs/${jobId}`,
+      labels: ["ubuntu-latest"],
+      runner_id: 1,
+      runner_name: "GitHub Actions 1",
+      runner_group_id: 1,
+      runner_group_name: "GitHub Actions",
+      created_at: at,
+      steps: steps.map((name, i) => ({ name, number: i + 1, status: "completed", conclusion: stepConclusion(i), started_at: at, completed_at: at })),
+    };
   }
 
   /** The tag a run of this commit tests, and whether the hidden first bad tag is at or before it. */
@@ -102,9 +153,14 @@ export class NockGitHub {
     return { id: found[0], body: found[1].body };
   }
 
-  /** Comments that are not the hunt comment: Locate's replies. */
+  /** Comments that are neither the hunt comment nor a notification: Locate's replies. */
   replies(): string[] {
-    return [...this.comments.values()].filter((c) => !c.body.includes("<!-- locate:hunt:")).map((c) => c.body);
+    return [...this.comments.values()].filter((c) => !c.body.includes("<!-- locate:hunt:") && !c.body.includes("<!-- locate:notify:")).map((c) => c.body);
+  }
+
+  /** The comments that tell the starter a hunt ended or waits for them (issue 14). */
+  notifications(): string[] {
+    return [...this.comments.values()].filter((c) => c.body.includes("<!-- locate:notify:")).map((c) => c.body);
   }
 
   #commitJson(index: number) {
@@ -145,6 +201,9 @@ export class NockGitHub {
         const from = this.commits.findIndex((c) => c.sha === baseSha);
         const to = this.commits.findIndex((c) => c.sha === headSha);
         if (from < 0 || to < 0) return [404, { message: "Not Found" }];
+        // The found answer's summary asks for a short page; the range resolution asks for 100 per page.
+        const fault = this.faults.get("compare");
+        if (fault && url.searchParams.get("per_page") !== "100") return [fault, { message: "Server Error" }];
         const status = from === to ? "identical" : from < to ? "ahead" : "behind";
         const range = from < to ? this.commits.slice(from + 1, to + 1).map((_, i) => this.#commitJson(from + 1 + i)) : [];
         const perPage = Number(url.searchParams.get("per_page") ?? 250);
@@ -165,8 +224,29 @@ export class NockGitHub {
 
     scope.get((uri) => uri.includes("/contents/")).reply(404, { message: "Not Found" });
 
+    scope.get(new RegExp(`^${base}/actions/runs/\\d+/jobs`)).reply(fromRequest((uri) => {
+      this.requests.push(`GET ${uri.split("?")[0]}`);
+      const fault = this.faults.get("jobs");
+      if (fault) return [fault, { message: fault === 404 ? "Not Found" : "Server Error" }];
+      const runId = Number(uri.split("/actions/runs/")[1]!.split("/")[0]);
+      return [200, { total_count: 1, jobs: [this.#jobJson(runId)] }];
+    }));
+
+    scope.get(new RegExp(`^${base}/check-runs/\\d+/annotations`)).reply(fromRequest((uri) => {
+      this.requests.push(`GET ${uri.split("?")[0]}`);
+      const fault = this.faults.get("annotations");
+      if (fault) return [fault, { message: fault === 404 ? "Not Found" : "Server Error" }];
+      const runId = Number(uri.split("/check-runs/")[1]!.split("/")[0]) - 1_000_000_000;
+      const tag = this.dispatches.find((d) => d.runId === runId)?.inputs.tag ?? "";
+      const own = (this.annotations.get(tag) ?? []).map((a) => ({ level: a.level, title: a.title ?? null, message: a.message }));
+      const all = [...own, { level: "failure", title: null, message: "Process completed with exit code 1." }];
+      return [200, all.map((a) => ({ path: ".github", blob_href: `${REPO.htmlUrl}/blob/x/.github`, start_line: 1, end_line: 1, start_column: null, end_column: null, annotation_level: a.level, title: a.title, message: a.message, raw_details: null }))];
+    }));
+
     scope.get(new RegExp(`^${base}/commits/[0-9a-f]{40}/pulls`)).reply(fromRequest((uri) => {
       this.requests.push(`GET ${uri.split("?")[0]}`);
+      const fault = this.faults.get("pulls");
+      if (fault) return [fault, { message: fault === 422 ? "No commit found for SHA" : "Server Error" }];
       const commitSha = uri.split("/commits/")[1]!.slice(0, 40);
       const index = this.commits.findIndex((c) => c.sha === commitSha);
       return [200, index < 0 ? [] : [{ number: 1000 + index, title: `Merge change ${index}`, html_url: `${REPO.htmlUrl}/pull/${1000 + index}`, merged_at: "2024-01-01T00:00:00Z" }]];
@@ -192,6 +272,12 @@ export class NockGitHub {
       this.comments.set(id, { issue, body: (body as { body: string }).body });
       this.requests.push(`POST ${uri}`);
       return { id, body: (body as { body: string }).body };
+    }));
+
+    scope.get(new RegExp(`^${base}/issues/\\d+/comments(\\?|$)`)).reply(fromRequest((uri) => {
+      const issue = Number(uri.split("/issues/")[1]!.split("/")[0]);
+      this.requests.push(`GET ${uri.split("?")[0]}`);
+      return [200, [...this.comments.entries()].filter(([, c]) => c.issue === issue).map(([id, c]) => ({ id, body: c.body }))];
     }));
 
     scope.patch(new RegExp(`^${base}/issues/comments/\\d+$`)).reply(fromRequest((uri, body) => {
@@ -222,6 +308,11 @@ export class NockGitHub {
       const legacy = this.options.dispatchMode === "legacy";
       if (legacy && body.return_run_details !== undefined) {
         return [422, { message: 'Invalid request.\n\n"return_run_details" is not a permitted key.', documentation_url: "https://docs.github.com/rest" }];
+      }
+      const unexpected = Object.keys(body.inputs ?? {}).filter((name) => this.options.declaredInputs && !this.options.declaredInputs.includes(name));
+      if (unexpected.length > 0) {
+        // GitHub's own wording, names quoted and joined with ", ".
+        return [422, { message: `Unexpected inputs provided: [${unexpected.map((name) => JSON.stringify(name)).join(", ")}]`, documentation_url: "https://docs.github.com/rest" }];
       }
       const runId = this.#nextRunId++;
       this.dispatches.push({ inputs: body.inputs, ref: body.ref, runId, returnRunDetails: body.return_run_details === true });

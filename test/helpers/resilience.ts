@@ -1,7 +1,7 @@
 // Shared pieces of the resilience tests (§8): a sandbox GitHub behind an API proxy, a fresh Postgres database, Locate
 // processes that can be killed and started again on it, and the checks "nothing lost, nothing twice".
 import postgres from "postgres";
-import { onTestFailed, onTestFinished } from "vitest";
+import { expect, onTestFailed, onTestFinished } from "vitest";
 import { findState, parseResultMarker } from "../../src/render/markers.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox, SandboxComment, SandboxOptions, SandboxRun } from "../../src/sandbox/index.js";
@@ -220,9 +220,17 @@ export function commentOutcome(body: string): { state: string | null; firstBad: 
   return { state: findState(body), firstBad: result?.firstBad ?? null, lastGood: result?.lastGood ?? null };
 }
 
-/** Locate's replies on an issue that are not the hunt comment. */
+/** Locate's replies on an issue that are neither the hunt comment nor a notification. */
 export function replies(sb: Sandbox, issue: number): string[] {
-  return sb.listComments(issue).filter((c) => c.user === sb.botLogin && !c.body.includes("<!-- locate:hunt:")).map((c) => c.body);
+  return sb
+    .listComments(issue)
+    .filter((c) => c.user === sb.botLogin && !c.body.includes("<!-- locate:hunt:") && !c.body.includes("<!-- locate:notify:"))
+    .map((c) => c.body);
+}
+
+/** The comments that told the starter a hunt ended or waits for them (issue 14). */
+export function notifications(sb: Sandbox, issue: number): string[] {
+  return sb.listComments(issue).filter((c) => c.user === sb.botLogin && c.body.includes("<!-- locate:notify:")).map((c) => c.body);
 }
 
 export function errorLines(locate: LocateProcess): string[] {
@@ -230,4 +238,17 @@ export function errorLines(locate: LocateProcess): string[] {
     .logs()
     .filter((line) => line.level >= 50)
     .map((line) => `${line.msg ?? ""} ${JSON.stringify((line as { err?: { message?: string } }).err?.message ?? "")}`);
+}
+
+/**
+ * Issue 14's "at most one per change", under duplicates, shuffles and replicas: the starter is told of the answer
+ * exactly once (waiting for that comment, which follows the found render), and no notification is posted twice.
+ */
+export async function expectNotifiedOnce(sb: Sandbox, issue: number): Promise<void> {
+  const found = () => notifications(sb, issue).filter((body) => body.includes("🎯"));
+  await sb.waitFor(() => found().length > 0, { timeoutMs: 10_000, message: `the found notification on issue ${issue}` });
+  await sb.idle();
+  expect(found(), `found notifications on issue ${issue}`).toHaveLength(1);
+  const all = notifications(sb, issue);
+  expect(new Set(all).size, `distinct notifications on issue ${issue}`).toBe(all.length);
 }

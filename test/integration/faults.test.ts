@@ -175,14 +175,16 @@ describe("the hunt's comment or issue goes away", () => {
   });
 
   it("a locked issue that refuses Locate's edits fails the hunt, cancels its runs and says why in the log", { timeout: 30_000 }, async () => {
-    const rig = await startRig({ seed: 35, runDuration: { minMs: 2_000, maxMs: 3_000 } });
+    // Runs end seconds apart, as on GitHub: the first verdict meets the lock (after its failed step is read, issue 14)
+    // while the others are still running, so there is something to cancel.
+    const rig = await startRig({ seed: 35, runDuration: { minMs: 2_000, maxMs: 6_000 } });
     const { sb } = rig;
     const issue = await openHunt(sb, `/locate ${range(sb)} auto`);
     await sb.waitFor(() => huntComments(sb, issue)[0] && sb.runs.length > 0, { timeoutMs: 15_000, message: "the hunt to start its runs" });
     sb.lockIssue(issue, "too heated");
     sb.inject({ route: EDIT_COMMENT, status: 403, body: { message: "Unable to update comment because issue is locked." }, times: 100 });
     sb.inject({ route: CREATE_COMMENT, status: 403, body: { message: "Unable to create comment because issue is locked." }, times: 100 });
-    // The next render (the first run's start) meets the lock.
+    // The next render (the first verdict: a run that merely starts renders nothing) meets the lock.
     await sb.waitFor(async () => (await storedHunts(rig.sql))[0]?.state === "failed", { timeoutMs: 15_000, message: "the hunt to fail" });
 
     const line = rig.logs.find((l) => l.msg === "the hunt's issue cannot be written to; hunt failed");

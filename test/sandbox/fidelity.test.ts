@@ -48,6 +48,10 @@ beforeAll(async () => {
   await o.actions.listWorkflowRunsForRepo(r);
   await o.actions.cancelWorkflowRun({ ...r, run_id: run.workflow_run_id });
   await sb.waitFor(() => sb.runs.every((x) => x.status === "completed"));
+  for (const finished of sb.runs) {
+    const { data } = await o.actions.listJobsForWorkflowRun({ ...r, run_id: finished.id, filter: "latest", per_page: 100 });
+    for (const job of data.jobs) await o.checks.listAnnotations({ ...r, check_run_id: job.id, per_page: 50 });
+  }
   await o.issues.deleteComment({ ...r, comment_id: userComment });
   await sb.idle();
 });
@@ -81,6 +85,8 @@ describe("fidelity to GitHub's OpenAPI description", () => {
       "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
       "GET /repos/{owner}/{repo}/actions/runs",
       "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel",
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
     ];
     expect(modelled.filter((m) => !seen.has(m))).toEqual([]);
   });

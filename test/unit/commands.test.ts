@@ -440,8 +440,8 @@ describe("renderHelp", () => {
       expect(help).toContain(option.description);
     }
   });
-  it("offers confidence and flake-rate, parallel as a cap, and none of the retired options", () => {
-    expect(START_OPTIONS.map((option) => option.name)).toEqual(["workflow", "parallel", "filter", "auto", "confidence", "flake-rate", "input.<name>"]);
+  it("offers confidence and flake-rate, parallel as a cap, repro (issue 14), and none of the retired options", () => {
+    expect(START_OPTIONS.map((option) => option.name)).toEqual(["workflow", "parallel", "filter", "auto", "confidence", "flake-rate", "repro", "input.<name>"]);
     expect(help).toContain("| `confidence=<0.9..0.9999>` | Stop when one version holds at least this probability of being the first bad one");
     expect(help).toContain("| `flake-rate=<0..0.3>` | How often you expect a run to give the wrong verdict, either way");
     expect(help).toContain("| `parallel=<1..10>` | At most this many runs of the hunt in flight at once");

@@ -273,6 +273,8 @@ describe("app.yml", () => {
     expect(manifest.default_permissions).toEqual({
       issues: "write",
       actions: "write",
+      // The annotations of a failed run's check run (issue 14).
+      checks: "read",
       contents: "read",
       metadata: "read",
     });

@@ -43,10 +43,22 @@ describe("defaults", () => {
     expect(DEFAULT_REPO_CONFIG[key]).toEqual(value);
   });
 
-  it("has no keys beyond those of §6 and the search settings of issue 12", () => {
+  it("has no keys beyond those of §6, the search settings of issue 12, and skip-steps and notify (issue 14)", () => {
     expect(Object.keys(DEFAULT_REPO_CONFIG).sort()).toEqual(
-      ["candidates", "confidence", "flake-rate", "inputs", "max-runs", "parallel", "permission", "tags", "timeout-minutes", "workflow"].sort(),
+      ["candidates", "confidence", "flake-rate", "inputs", "max-runs", "notify", "parallel", "permission", "skip-steps", "tags", "timeout-minutes", "workflow"].sort(),
     );
+  });
+
+  it("skips set-up, install and build steps by default, and notifies", () => {
+    expect(DEFAULT_REPO_CONFIG["skip-steps"]).toEqual(expect.arrayContaining(["Set up *", "Install*", "Build*"]));
+    expect(DEFAULT_REPO_CONFIG.notify).toBe(true);
+    expect(ok({ "skip-steps": [] })["skip-steps"]).toEqual([]);
+  });
+
+  it("refuses repro and repro_lang as static inputs: they carry the code block", () => {
+    const result = parseRepoConfig({ inputs: { repro: "x" } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.join()).toContain("repro and repro_lang are set by Locate");
   });
 
   it("takes its search defaults and ranges from the settings the parser and help share", () => {

@@ -1,5 +1,6 @@
 // Queries on runs: dispatch bookkeeping and verdicts, idempotent per run attempt (§4, §8).
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { RunReason } from "../../hunt/verdict-reasons.js";
 import type { Verdict } from "../../search/types.js";
 import type { Db } from "../client.js";
 import { type RunRow, runs } from "../schema.js";
@@ -64,6 +65,8 @@ export interface RunObservation {
   readonly verdict: Verdict | null;
   readonly conclusion: string | null;
   readonly url: string | null;
+  /** Why a completed run failed or was inconclusive, when it was read (issue 14). */
+  readonly reason?: RunReason | null;
 }
 
 const STATUS_RANK = { error: 0, waiting: 0, dispatching: 0, queued: 1, running: 2, completed: 3 } as const;
@@ -96,6 +99,7 @@ export async function applyRunObservation(db: Db, row: RunRow, seen: RunObservat
       conclusion: completed ? seen.conclusion : null,
       verdict: completed ? seen.verdict : null,
       verdictSeq: completed ? NEXT_VERDICT_SEQ : null,
+      reason: completed ? (seen.reason ?? null) : null,
       url: seen.url ?? row.url,
       updatedAt: sql`now()`,
     })
