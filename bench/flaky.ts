@@ -1,7 +1,7 @@
 // Flaky CI from outside (issue 12): the app as a process with only its environment, driven by the sandbox's signed
 // webhooks, 20 auto-pilot hunts at once on a reproduction whose runs give the wrong verdict 10 % of the time.
 import { parseResultMarker, findState } from "../src/render/markers.js";
-import { startSandbox } from "../src/sandbox/index.js";
+import { mostInFlight, startSandbox } from "../src/sandbox/index.js";
 import type { Sandbox, SandboxRun } from "../src/sandbox/index.js";
 import { prng, seedFrom } from "../src/sandbox/prng.js";
 import { startLocateProcess } from "../test/helpers/locate-process.js";
@@ -29,22 +29,6 @@ interface HuntOutcome {
   readonly runs: number;
   readonly flipped: number;
   readonly maxInFlight: number;
-}
-
-/** The most runs GitHub had going at once among these, from dispatch to completion. */
-function maxInFlight(runs: readonly SandboxRun[]): number {
-  const edges = runs.flatMap((run) => [
-    { at: run.dispatchedAt, delta: 1 },
-    { at: run.completedAt ?? Number.POSITIVE_INFINITY, delta: -1 },
-  ]);
-  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let current = 0;
-  let most = 0;
-  for (const edge of edges) {
-    current += edge.delta;
-    most = Math.max(most, current);
-  }
-  return most;
 }
 
 function huntBody(sb: Sandbox, issue: number): string {
@@ -100,7 +84,7 @@ async function runScenario(scenario: Scenario, log: (line: string) => void) {
         confidence: result?.confidence ?? null,
         runs: runs.length,
         flipped: runs.filter((run) => run.outcome === "flake").length,
-        maxInFlight: maxInFlight(runs),
+        maxInFlight: mostInFlight(runs),
       };
     });
     const right = outcomes.filter((o) => o.state === "found" && o.named === sb.firstBad.tag).length;

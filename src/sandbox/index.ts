@@ -22,6 +22,7 @@ import type { Injection } from "./world.js";
 export type { DeliveryLogEntry, RequestLogEntry, Role, SandboxEnv, SandboxOptions, SandboxRun, WorkflowInputSpec } from "./types.js";
 export type { Injection } from "./world.js";
 export { signature } from "./webhooks.js";
+export { mostInFlight } from "./runs.js";
 
 export interface SandboxComment {
   id: number;

@@ -31,6 +31,25 @@ export interface RunEngineOptions {
 
 export type DispatchResult = { ok: true; run: SandboxRun } | { ok: false; status: number; message: string };
 
+/**
+ * The most of these runs that were in flight at once, from dispatch to completion: what a `parallel` cap bounds.
+ * A run that ends in the millisecond another starts was not in flight with it.
+ */
+export function mostInFlight(runs: ReadonlyArray<Pick<SandboxRun, "dispatchedAt" | "completedAt">>): number {
+  const edges = runs.flatMap((run) => [
+    { at: run.dispatchedAt, delta: 1 },
+    { at: run.completedAt ?? Number.POSITIVE_INFINITY, delta: -1 },
+  ]);
+  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let current = 0;
+  let most = 0;
+  for (const edge of edges) {
+    current += edge.delta;
+    most = Math.max(most, current);
+  }
+  return most;
+}
+
 export function normalizeInputs(specs: Array<string | WorkflowInputSpec> | undefined): WorkflowInputSpec[] {
   return (specs ?? ["ref", "tag", "locate_id"]).map((s) =>
     typeof s === "string" ? { name: s, required: s === "ref" || s === "tag" } : { name: s.name, required: s.required ?? false },

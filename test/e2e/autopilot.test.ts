@@ -1,24 +1,8 @@
 // End to end: ticking the auto-pilot item alone runs rounds of k picks until the hidden first bad tag is named (Postgres store).
 import { describe, expect, it } from "vitest";
 import { parseResultMarker } from "../../src/render/markers.js";
+import { mostInFlight } from "../../src/sandbox/index.js";
 import { expectCleanRun, expectFound, settle, startE2E, startHunt, waitForEnd, waitForVerdictsShown } from "./harness.js";
-
-/** Most runs in flight at any moment, from the sandbox's dispatch and completion times. */
-function peakConcurrency(runs: ReadonlyArray<{ dispatchedAt: number; completedAt: number | null }>): number {
-  const events = runs.flatMap((run) => [
-    { at: run.dispatchedAt, delta: 1 },
-    { at: run.completedAt ?? Number.POSITIVE_INFINITY, delta: -1 },
-  ]);
-  // Ends sort before starts at the same millisecond: a run that ended is no longer in flight.
-  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let current = 0;
-  let peak = 0;
-  for (const event of events) {
-    current += event.delta;
-    peak = Math.max(peak, current);
-  }
-  return peak;
-}
 
 describe("auto-pilot over HTTP", () => {
   it("runs parallel=2 rounds from one tick of the auto-pilot item to the hidden first bad tag", { timeout: 60_000 }, async () => {
@@ -44,7 +28,7 @@ describe("auto-pilot over HTTP", () => {
     expect(round).toBeGreaterThanOrEqual(1);
     expect(round).toBeLessThanOrEqual(4 + 3);
     expect(sb.runs.length).toBeLessThanOrEqual(2 * (4 + 3));
-    expect(peakConcurrency(sb.runs)).toBeLessThanOrEqual(2);
+    expect(mostInFlight(sb.runs)).toBeLessThanOrEqual(2);
     expect(result!.confidence).toBeGreaterThanOrEqual(0.99);
 
     // Runs still in flight when the answer came are reported too: the comment ends with every verdict shown.

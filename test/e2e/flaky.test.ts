@@ -2,7 +2,7 @@
 // Hunts must still name the hidden first bad tag, sure of it, and a parallel=2 hunt never has more than 2 runs going.
 import { describe, expect, it } from "vitest";
 import { findState, parseResultMarker } from "../../src/render/markers.js";
-import { maxInFlight } from "../helpers/resilience.js";
+import { mostInFlight } from "../../src/sandbox/index.js";
 import { bodyOf, expectCleanRun, expectFound, settle, startE2E, startHunt } from "./harness.js";
 
 const SEED = Number(process.env.E2E_FLAKY_SEED ?? 77);
@@ -30,7 +30,7 @@ describe("hunts on flaky CI over HTTP", () => {
       }
       const huntId = /<!-- locate:hunt:(\d+) -->/.exec(body)![1];
       const runs = sb.runs.filter((run) => run.inputs.locate_id?.startsWith(`loc-${huntId}-`));
-      expect(maxInFlight(runs), `runs in flight at once, parallel=${hunt.parallel}`).toBeLessThanOrEqual(hunt.parallel);
+      expect(mostInFlight(runs), `runs in flight at once, parallel=${hunt.parallel}`).toBeLessThanOrEqual(hunt.parallel);
     }
     // The core names the right tag in ≥ 97 % of such hunts (bench table 1); a broken weighing misses far more often.
     expect(right).toBeGreaterThanOrEqual(hunts.length - 1);

@@ -43,6 +43,11 @@ export class HuntDriver {
   }
 
   /** GitHub's side of every dispatch not yet reported: requested, then completed with the true verdict. */
+  /** Reports runs until no new one is dispatched: an auto-pilot hunt to its end (at most `rounds` times round). */
+  async runToTheEnd(rounds = 30) {
+    for (let i = 0; i < rounds && this.gh.dispatches.length > this.reported.size; i++) await this.reportRuns();
+  }
+
   async reportRuns(options: { only?: (tag: string) => boolean } = {}) {
     for (const d of this.gh.dispatches) {
       if (this.reported.has(d.runId) || (options.only && !options.only(d.inputs.tag!))) continue;

@@ -1,6 +1,7 @@
 // A small stateful GitHub behind nock for integration tests: a linear repository with tags, issue comments,
 // permissions and workflow dispatch. Requests nothing here models are collected as `unmatched` and fail the test.
 // GraphQL is answered by the sandbox's executor (checked against GitHub's schema) over this same history.
+import { expect } from "vitest";
 import nock from "nock";
 import { Comparisons } from "../../src/sandbox/comparisons.js";
 import { type GraphqlRepository, runGraphql } from "../../src/sandbox/graphql.js";
@@ -352,4 +353,12 @@ function fromRequest<R>(handler: (uri: string, body: unknown) => R): (request: R
     const text = await request.text();
     return handler(url.pathname + url.search, text === "" ? undefined : (JSON.parse(text) as unknown));
   };
+}
+
+/** After a test: stops intercepting, and fails the test if the app made a request no route answered. */
+export function closeExpectingAllMatched(gh: NockGitHub | undefined): void {
+  if (!gh) return;
+  const unmatched = gh.unmatched;
+  gh.close();
+  expect(unmatched).toEqual([]);
 }

@@ -3,7 +3,7 @@
 import postgres from "postgres";
 import { expect, onTestFailed, onTestFinished } from "vitest";
 import { findState, parseResultMarker } from "../../src/render/markers.js";
-import { startSandbox } from "../../src/sandbox/index.js";
+import { mostInFlight, startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox, SandboxComment, SandboxOptions, SandboxRun } from "../../src/sandbox/index.js";
 import { type LocateProcess, attachToTest, startLocateProcess } from "./locate-process.js";
 import { createTestDatabase } from "./pg-database.js";
@@ -164,27 +164,10 @@ export function doubleDispatches(sb: Sandbox, runs: readonly StoredRun[], parall
   for (const [token, count] of tokens) if (count > 1) problems.push(`token ${token} dispatched ${count} times`);
   for (const [round, ids] of rounds) if (ids.length > parallel) problems.push(`${round} dispatched ${ids.length} runs (parallel ${parallel}): ${ids.join(", ")}`);
   for (const [huntId, huntRuns] of byHunt) {
-    const most = maxInFlight(huntRuns);
+    const most = mostInFlight(huntRuns);
     if (most > parallel) problems.push(`hunt ${huntId} had ${most} runs in flight at once (parallel ${parallel})`);
   }
   return problems;
-}
-
-/** The most runs GitHub had going at once among these, from dispatch to completion. */
-export function maxInFlight(runs: readonly SandboxRun[]): number {
-  const edges = runs.flatMap((run) => [
-    { at: run.dispatchedAt, delta: 1 },
-    { at: run.completedAt ?? Number.POSITIVE_INFINITY, delta: -1 },
-  ]);
-  // A run that ends at the moment another starts was not in flight with it.
-  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let current = 0;
-  let most = 0;
-  for (const edge of edges) {
-    current += edge.delta;
-    most = Math.max(most, current);
-  }
-  return most;
 }
 
 /** Completed sandbox runs whose verdict Locate does not hold (by token), or holds for another run or conclusion. */

@@ -4,7 +4,7 @@ import { COMMANDS } from "../../src/commands/registry.js";
 import { parseResultMarker } from "../../src/render/markers.js";
 import { useTestApp } from "../helpers/app.js";
 import { HuntDriver, suggestedPicks } from "../helpers/hunt-driver.js";
-import { NockGitHub } from "../helpers/nock-github.js";
+import { NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
 import { issueCommentEdited, issuesOpened, workflowRun } from "../helpers/payloads.js";
 
 const ctx = useTestApp();
@@ -16,11 +16,7 @@ function setUp(options: { tags?: number; firstBad?: number } = {}) {
   hunt = new HuntDriver(ctx.app, gh);
 }
 
-afterEach(async () => {
-  const unmatched = gh.unmatched;
-  gh.close();
-  expect(unmatched).toEqual([]);
-});
+afterEach(() => closeExpectingAllMatched(gh));
 
 const lastReply = () => gh.replies().at(-1) ?? "";
 

@@ -10,18 +10,14 @@ import { notifications } from "../../src/db/schema.js";
 import { useTestApp } from "../helpers/app.js";
 import { HuntDriver } from "../helpers/hunt-driver.js";
 import { serveRepoConfig } from "../helpers/nock-config.js";
-import { NockGitHub } from "../helpers/nock-github.js";
+import { NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
 import { REPO, workflowRun } from "../helpers/payloads.js";
 
 const ctx = useTestApp();
 let gh: NockGitHub;
 let hunt: HuntDriver;
 
-afterEach(() => {
-  const unmatched = gh.unmatched;
-  gh.close();
-  expect(unmatched).toEqual([]);
-});
+afterEach(() => closeExpectingAllMatched(gh));
 
 function setUp(tags: number, firstBad: number, config?: string) {
   if (config !== undefined) serveRepoConfig({ repo: config });
@@ -29,9 +25,6 @@ function setUp(tags: number, firstBad: number, config?: string) {
   hunt = new HuntDriver(ctx.app, gh);
 }
 
-async function runToTheEnd() {
-  for (let i = 0; i < 30 && gh.dispatches.length > hunt.reported.size; i++) await hunt.reportRuns();
-}
 
 const huntLink = () => `${REPO.htmlUrl}/issues/7#issuecomment-${gh.huntComment().id}`;
 
@@ -39,7 +32,7 @@ describe("when a hunt ends", () => {
   it("mentions the starter once, names the answer and links the hunt comment", async () => {
     setUp(8, 5);
     await hunt.comment("alice", "/locate v1.0.0..v1.7.0 auto");
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     expect(hunt.state()).toBe("found");
     const [note, ...more] = gh.notifications();
     expect(more).toEqual([]);
@@ -52,7 +45,7 @@ describe("when a hunt ends", () => {
   it("stays at one when the deciding webhook is delivered again, under the same or a new delivery id, and on status", async () => {
     setUp(8, 5);
     await hunt.comment("alice", "/locate v1.0.0..v1.7.0 auto");
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     const last = gh.dispatches.at(-1)!;
     const displayTitle = `locate ${last.inputs.tag} [${last.inputs.locate_id}]`;
     const completed = workflowRun("completed", { id: last.runId, status: "completed", conclusion: gh.conclusionFor(last), displayTitle });
@@ -72,7 +65,7 @@ describe("when a hunt ends", () => {
     setUp(8, 5);
     for (let t = 0; t < 8; t++) gh.forced.set(`v1.${t}.0`, Array.from({ length: 20 }, () => "success"));
     await hunt.comment("alice", "/locate v1.0.0..v1.7.0 auto");
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     expect(hunt.state()).toBe("failed");
     expect(gh.notifications()).toEqual([expect.stringMatching(/^@alice 💥 The hunt stopped: .*bad end v1\.7\.0 passes/)]);
   });
@@ -80,7 +73,7 @@ describe("when a hunt ends", () => {
   it("says so when the hunt runs out of runs", async () => {
     setUp(20, 15, "max-runs: 4\n");
     await hunt.comment("alice", "/locate v1.0.0..v1.19.0 auto parallel=2");
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     expect(hunt.state()).toBe("paused");
     expect(gh.notifications()).toEqual([expect.stringMatching(/^@alice ⏸️ The hunt used its budget of 4 runs and is paused\./)]);
   });
@@ -127,7 +120,7 @@ describe("notify: false", () => {
   it("posts nothing", async () => {
     setUp(8, 5, "notify: false\n");
     await hunt.comment("alice", "/locate v1.0.0..v1.7.0 auto");
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     expect(hunt.state()).toBe("found");
     expect(gh.notifications()).toEqual([]);
   });

@@ -4,31 +4,24 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseResultMarker } from "../../src/render/markers.js";
 import { useTestApp } from "../helpers/app.js";
 import { HuntDriver } from "../helpers/hunt-driver.js";
-import { NockGitHub } from "../helpers/nock-github.js";
+import { NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
 
 const ctx = useTestApp();
 let gh: NockGitHub;
 let hunt: HuntDriver;
 
-afterEach(() => {
-  const unmatched = gh.unmatched;
-  gh.close();
-  expect(unmatched).toEqual([]);
-});
+afterEach(() => closeExpectingAllMatched(gh));
 
-async function runToTheEnd() {
-  for (let i = 0; i < 30 && gh.dispatches.length > hunt.reported.size; i++) await hunt.reportRuns();
-}
 
 describe("optional lookups", () => {
   it.each([422, 404, 500])("a commit-level hunt finishes when the pull request lookup answers %i", async (status) => {
     gh = new NockGitHub({ tags: 12, firstBad: 6, roles: { alice: "write" } });
     hunt = new HuntDriver(ctx.app, gh);
     await hunt.comment("alice", "/locate v1.3.0..v1.9.0 auto");
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     gh.faults.set("pulls", status);
     await hunt.comment("alice", "/locate commits");
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     const done = gh.huntComment().body;
     expect(done).toContain("<!-- locate:state:found -->");
     expect(parseResultMarker(done)).toMatchObject({ firstBad: "v1.6.0" });
@@ -44,7 +37,7 @@ describe("optional lookups", () => {
     hunt = new HuntDriver(ctx.app, gh);
     gh.faults.set("compare", 502);
     await hunt.comment("alice", "/locate v1.0.0..v1.7.0 auto");
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     const done = gh.huntComment().body;
     expect(parseResultMarker(done)).toMatchObject({ firstBad: "v1.5.0", lastGood: "v1.4.0" });
     expect(done).toMatch(/\[compare v1\.4\.0\.\.\.v1\.5\.0\]\([^)]+\)\n/);

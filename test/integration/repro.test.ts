@@ -5,17 +5,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MAX_INPUTS_JSON_CHARS } from "../../src/commands/index.js";
 import { findLatestHunt } from "../../src/db/queries/hunts.js";
 import { useTestApp } from "../helpers/app.js";
-import { NockGitHub } from "../helpers/nock-github.js";
+import { NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
 import { REPO, issueCommentCreated, issuesOpened } from "../helpers/payloads.js";
 
 const ctx = useTestApp();
 let gh: NockGitHub;
 
-afterEach(() => {
-  const unmatched = gh.unmatched;
-  gh.close();
-  expect(unmatched).toEqual([]);
-});
+afterEach(() => closeExpectingAllMatched(gh));
 
 function setUp(options: { declaredInputs?: string[]; role?: string } = {}) {
   gh = new NockGitHub({ tags: 10, firstBad: 6, roles: { alice: options.role ?? "write" }, ...(options.declaredInputs ? { declaredInputs: options.declaredInputs } : {}) });

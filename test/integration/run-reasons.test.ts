@@ -6,18 +6,14 @@ import { parseResultMarker } from "../../src/render/markers.js";
 import { useTestApp } from "../helpers/app.js";
 import { HuntDriver } from "../helpers/hunt-driver.js";
 import { serveRepoConfig } from "../helpers/nock-config.js";
-import { NockGitHub } from "../helpers/nock-github.js";
+import { NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
 import { REPO } from "../helpers/payloads.js";
 
 const ctx = useTestApp();
 let gh: NockGitHub;
 let hunt: HuntDriver;
 
-afterEach(() => {
-  const unmatched = gh.unmatched;
-  gh.close();
-  expect(unmatched).toEqual([]);
-});
+afterEach(() => closeExpectingAllMatched(gh));
 
 function setUp(tags: number, firstBad: number, config?: string) {
   if (config !== undefined) serveRepoConfig({ repo: config });

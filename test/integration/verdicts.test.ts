@@ -7,17 +7,13 @@ import { hunts, workflowFlakes } from "../../src/db/schema.js";
 import { parseResultMarker } from "../../src/render/markers.js";
 import { useTestApp } from "../helpers/app.js";
 import { HuntDriver } from "../helpers/hunt-driver.js";
-import { NockGitHub } from "../helpers/nock-github.js";
+import { NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
 
 const ctx = useTestApp();
 let gh: NockGitHub;
 let hunt: HuntDriver;
 
-afterEach(() => {
-  const unmatched = gh.unmatched;
-  gh.close();
-  expect(unmatched).toEqual([]);
-});
+afterEach(() => closeExpectingAllMatched(gh));
 
 function setUp(tags: number, firstBad: number) {
   gh = new NockGitHub({ tags, firstBad, roles: { alice: "write" } });
@@ -31,16 +27,13 @@ function forceAll(tags: number, conclusion: string) {
   for (let t = 0; t < tags; t++) gh.forced.set(`v1.${t}.0`, Array.from({ length: 20 }, () => conclusion));
 }
 
-async function runToTheEnd() {
-  for (let i = 0; i < 30 && gh.dispatches.length > hunt.reported.size; i++) await hunt.reportRuns();
-}
 
 describe("the ends of the range", () => {
   it("stops as failed once the good end fails beyond doubt, and says which end", async () => {
     setUp(20, 9);
     forceAll(20, "failure");
     await hunt.comment("alice", "/locate v1.0.0..v1.19.0 auto");
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     expect(body()).toContain("<!-- locate:state:failed -->");
     expect(body()).toMatch(/good end v1\.0\.0 fails too \\\(99(\.\d+)? % sure/);
     // One failing run of the good end never stops a hunt: it was run again before the hunt gave up.
@@ -51,7 +44,7 @@ describe("the ends of the range", () => {
     setUp(20, 9);
     forceAll(20, "success");
     await hunt.comment("alice", "/locate v1.0.0..v1.19.0 auto");
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     expect(body()).toContain("<!-- locate:state:failed -->");
     expect(body()).toMatch(/bad end v1\.19\.0 passes/);
   });
@@ -64,7 +57,7 @@ describe("the ends of the range", () => {
     await hunt.reportRuns();
     expect(body()).toContain("<!-- locate:state:searching -->");
     await hunt.comment("alice", "/locate auto");
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     expect(parseResultMarker(body())).toMatchObject({ firstBad: "v1.9.0", lastGood: "v1.8.0" });
   });
 });
@@ -92,7 +85,7 @@ describe("runs that disagree", () => {
     await hunt.comment("alice", "/locate v1.0.0..v1.7.0 auto parallel=3");
     // The first run of v1.3.0 wrongly fails.
     gh.forced.set("v1.3.0", ["failure"]);
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     expect(parseResultMarker(body())).toMatchObject({ firstBad: "v1.4.0", lastGood: "v1.3.0" });
     expect(gh.dispatches.filter((d) => d.inputs.tag === "v1.3.0").length).toBeGreaterThanOrEqual(2);
     expect(body()).toMatch(/🎲 1 of \d+ runs disagreed with the others; estimated flake rate \d+(\.\d)? %/);
@@ -102,7 +95,7 @@ describe("runs that disagree", () => {
     setUp(8, 4);
     await hunt.comment("alice", "/locate v1.0.0..v1.7.0 auto");
     gh.forced.set("v1.3.0", ["failure"]);
-    await runToTheEnd();
+    await hunt.runToTheEnd();
     const [row] = await ctx.app.store.db.select().from(workflowFlakes);
     expect(row).toMatchObject({ workflow: "locate.yml", hunts: 1 });
     expect(row!.falseFailures).toBeGreaterThan(0.5);
