@@ -93,7 +93,9 @@ async function seedOne(
     const token = newRunToken(hunt.id);
     const row = await insertRun(db, { huntId: hunt.id, position, token, round: 1, status: "running" });
     const runId = FIRST_RUN_ID + index * PARALLEL + j;
-    await markDispatched(db, row.id, { runId, url: `${repo.htmlUrl}/actions/runs/${runId}` });
+    // No link yet, as after a dispatch on a server that returns no run details: the in_progress event brings it, so
+    // the app renders the comment (a run that merely started with its link already known costs no edit).
+    await markDispatched(db, row.id, { runId, url: null });
     first ??= { huntId: hunt.id, issue, runId, token, tag: versions[position]?.names[0] ?? "" };
   }
   await updateHunt(db, hunt.id, { round: 1, commentId, commentBody: PLACEHOLDER });

@@ -84,7 +84,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     keyword: "retry",
     kind: "retry",
     usage: "/locate retry <tag>",
-    summary: "Run the workflow for a version again; the newest verdict wins.",
+    summary: "Run the workflow for a version again; its run is weighed with the others.",
     examples: ["/locate retry v1.3.2"],
     who: "write",
   },

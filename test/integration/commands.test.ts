@@ -87,7 +87,7 @@ describe("auto-pilot, pause and resume", () => {
 });
 
 describe("retry and cancel", () => {
-  it("`retry` runs a tested version again and the newest verdict wins", async () => {
+  it("`retry` runs a tested version again, and both runs count", async () => {
     setUp();
     await hunt.comment("alice", "/locate v1.0.0..v1.19.0");
     await hunt.tick("alice", suggestedPicks(gh.huntComment().body).slice(0, 1));
@@ -99,6 +99,10 @@ describe("retry and cancel", () => {
     expect(gh.dispatches[1]!.inputs.locate_id).not.toBe(gh.dispatches[0]!.inputs.locate_id);
     await hunt.comment("alice", `/locate retry ${tag}`);
     expect(lastReply()).toContain("already in flight");
+    await hunt.reportRuns();
+    // Both runs of the version are shown and weighed: its row lists them both.
+    const row = gh.huntComment().body.split("\n").find((line) => line.startsWith("|") && line.includes(`<code>${tag}</code>`)) ?? "";
+    expect(row).toMatch(/(✅✅ 2\/2|❌❌ 0\/2) passed/);
   });
 
   it("`cancel` ends the hunt and cancels its runs in flight through the API", async () => {
