@@ -6,7 +6,6 @@ import { runs as runsTable, versions as versionsTable } from "../src/db/schema.j
 import { parseResultMarker } from "../src/render/markers.js";
 import { Graph, loadHistoryFile } from "../src/sandbox/history.js";
 import { startSandbox } from "../src/sandbox/index.js";
-import type { RequestLogEntry } from "../src/sandbox/index.js";
 import { prng, seedFrom } from "../src/sandbox/prng.js";
 import { syntheticHistory } from "../src/sandbox/synthetic.js";
 import { HISTORIES_DIR, type PostgresForBench, USER, startAppInProcess } from "./harness.js";

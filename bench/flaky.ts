@@ -6,7 +6,7 @@ import type { Sandbox, SandboxRun } from "../src/sandbox/index.js";
 import { prng, seedFrom } from "../src/sandbox/prng.js";
 import { startLocateProcess } from "../test/helpers/locate-process.js";
 import { USER, removeDir, tempDir } from "./harness.js";
-import { type SectionResult, type Table, fixed, mark, percent, seconds } from "./table.js";
+import { type SectionResult, type Table, fixed, percent, seconds } from "./table.js";
 
 const SEED = 2026;
 const HUNTS = 20;

@@ -24,7 +24,7 @@ export interface DispatchRequest {
 /** Positions of ticked names that are worth a run: candidates, picks and versions whose runs disagree, not in flight. */
 export function tickedPositions(snapshot: HuntSnapshot, search: SearchView, tickedNames: readonly string[]): number[] {
   const busy = new Set(snapshot.runs.filter((run) => isInFlight(run) || run.status === "waiting").map((run) => run.position));
-  const allowed = new Set([...search.untested, ...search.candidates, ...search.picks, ...search.contradictions].filter((p) => !busy.has(p)));
+  const allowed = new Set([...search.untested, ...search.candidates, ...search.contradictions].filter((p) => !busy.has(p)));
   const byName = new Map<string, number>();
   snapshot.versions.forEach((version, position) => version.names.forEach((name) => byName.set(name, position)));
   const positions = new Set<number>();
