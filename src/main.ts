@@ -14,6 +14,8 @@ import { DEFAULT_DISPATCH_GRACE_MS, startReconciler } from "./hunt/reconcile.js"
 import { locateApp } from "./index.js";
 import { createLogger } from "./observability/logging.js";
 import { metricsHandler } from "./observability/metrics.js";
+import { WriteScheduler } from "./outbox/scheduler.js";
+import { DEFAULT_OUTBOX_SETTINGS, configureOutbox } from "./outbox/settings.js";
 
 export { createLogger };
 
@@ -50,6 +52,10 @@ export async function startLocate(env: Env, privateKey: string, log: Logger = cr
   await store.migrate();
   log.info({ database: store.kind }, "database ready");
   const queue = new HuntQueue(store);
+  configureOutbox({
+    writeIntervalMs: env.LOCATE_WRITE_INTERVAL_MS ?? DEFAULT_OUTBOX_SETTINGS.writeIntervalMs,
+    progressDelayMs: (env.LOCATE_PROGRESS_EDIT_SECONDS ?? DEFAULT_OUTBOX_SETTINGS.progressDelayMs / 1000) * 1000,
+  });
   const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}/api/v3` : undefined;
   const server = new Server({
     host: env.HOST ?? "localhost",
@@ -61,16 +67,19 @@ export async function startLocate(env: Env, privateKey: string, log: Logger = cr
       privateKey,
       secret: env.WEBHOOK_SECRET,
       log,
-      Octokit: createOctokitClass({ writeIntervalMs: env.LOCATE_WRITE_INTERVAL_MS ?? 1000 }),
+      Octokit: createOctokitClass(),
       ...(baseUrl ? { baseUrl } : {}),
     }),
   });
   server.addHandler(healthHandler(store));
   server.addHandler(metricsHandler(store));
   let reconciler: { stop(): Promise<void> } | undefined;
+  let writes: WriteScheduler | undefined;
   await server.load(async (app, options) => {
     await locateApp({ store, queue })(app, options);
     const authFor = async (installationId: number) => (await app.auth(installationId)) as GitHub;
+    writes = new WriteScheduler({ store, queue, log: log.child({ component: "writes" }), authFor });
+    writes.start();
     const dispatchGraceMs = (env.LOCATE_DISPATCH_GRACE_SECONDS ?? DEFAULT_DISPATCH_GRACE_MS / 1000) * 1000;
     const intervalMs = (env.LOCATE_RECONCILE_SECONDS ?? 60) * 1000;
     // A run is polled only after a whole pass without news from GitHub: webhooks normally keep it current.
@@ -84,6 +93,8 @@ export async function startLocate(env: Env, privateKey: string, log: Logger = cr
       await server.stop();
       await reconciler?.stop();
       await queue.drain();
+      // Writes not made yet stay in the outbox for the next start (or another replica).
+      await writes?.stop();
       await store.close();
     },
   };

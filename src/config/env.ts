@@ -21,8 +21,10 @@ const Env = z.object({
     .optional(),
   /** Where embedded PGlite keeps its files when DATABASE_URL is unset. */
   LOCATE_DATA_DIR: z.string().min(1).optional(),
-  /** Minimum milliseconds between two content writes of one installation (GitHub asks for 1000). */
+  /** Minimum milliseconds between two GitHub writes of one installation, across replicas (GitHub asks for 1000). */
   LOCATE_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).optional(),
+  /** Seconds a hunt comment's progress edit (a verdict mid-round) may wait to be combined with the next one. */
+  LOCATE_PROGRESS_EDIT_SECONDS: z.coerce.number().min(0).max(3_600).optional(),
   /** Seconds between reconciler passes over runs in flight. */
   LOCATE_RECONCILE_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
   /** Seconds a dispatch may stay unconfirmed before the reconciler treats it as interrupted by a crash. */

@@ -16,6 +16,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { RunReason } from "../hunt/verdict-reasons.js";
+import type { WriteRequest } from "../outbox/requests.js";
 import type { HuntState, RunStatus } from "../render/types.js";
 import type { FlakeHistory, Verdict } from "../search/types.js";
 
@@ -188,6 +189,46 @@ export const notifications = pgTable(
   (t) => [uniqueIndex("notifications_once").on(t.huntId, t.key)],
 );
 
+/**
+ * GitHub writes waiting to be made (issue 13): handlers commit these with the state that implies them and return;
+ * only the write scheduler (src/outbox/) carries them out, per installation, paced and in priority order. A row
+ * disappears once its write is made; `key` makes a write unique while it waits (one comment edit per hunt, one
+ * dispatch per run), and a newer request for the same key replaces the waiting one and bumps `revision`.
+ */
+export const githubWrites = pgTable(
+  "github_writes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    installationId: bigint("installation_id", { mode: "number" }).notNull(),
+    huntId: bigint("hunt_id", { mode: "number" }).references(() => hunts.id, { onDelete: "cascade" }),
+    key: text("key"),
+    /** 0: what people wait for (replies, the first comment, the answer); 1: dispatches and cancels; 2: progress edits. */
+    priority: integer("priority").notNull(),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull().defaultNow(),
+    request: jsonb("request").$type<WriteRequest>().notNull(),
+    revision: integer("revision").notNull().default(1),
+    attempts: integer("attempts").notNull().default(0),
+    /** Set while a scheduler makes the write; a claim past this time belongs to a process that died. */
+    claimedUntil: timestamp("claimed_until", { withTimezone: true }),
+    lastError: text("last_error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("github_writes_key").on(t.key), index("github_writes_due").on(t.dueAt)],
+);
+
+/**
+ * Write pacing per installation, shared by every replica: one write at a time, at least the write interval apart,
+ * and nothing before `next_at` (pushed out by GitHub's secondary rate limits). New comments also draw from a token
+ * bucket for GitHub's content-creation limits.
+ */
+export const installationPacing = pgTable("installation_pacing", {
+  installationId: bigint("installation_id", { mode: "number" }).primaryKey(),
+  nextAt: timestamp("next_at", { withTimezone: true }).notNull().defaultNow(),
+  busyUntil: timestamp("busy_until", { withTimezone: true }),
+  creationTokens: doublePrecision("creation_tokens").notNull().default(80),
+  tokensAt: timestamp("tokens_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** Audit trail: who did what to a hunt, and when. */
 export const events = pgTable(
   "events",
@@ -209,3 +250,4 @@ export type NewHunt = typeof hunts.$inferInsert;
 export type VersionRow = typeof versions.$inferSelect;
 export type RunRow = typeof runs.$inferSelect;
 export type NotificationRow = typeof notifications.$inferSelect;
+export type GitHubWriteRow = typeof githubWrites.$inferSelect;

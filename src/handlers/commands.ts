@@ -5,8 +5,8 @@ import { chooseRepro } from "../commands/repro.js";
 import type { Command, ParsedLine } from "../commands/types.js";
 import { type RepoConfig, parseRepoConfig } from "../config/repo-config.js";
 import { findActiveHunt, findLatestHunt, loadSnapshot } from "../db/queries/hunts.js";
-import type { GitHub, RepoRef } from "../github/client.js";
-import { createComment, reactSeen } from "../github/comments.js";
+import { enqueueWrite } from "../db/queries/writes.js";
+import { type GitHub, type RepoRef, repoParams } from "../github/client.js";
 import { type Role, getRole, roleAtLeast } from "../github/permissions.js";
 import { applyHuntCommand } from "../hunt/actions.js";
 import { startCommitHunt } from "../hunt/commits.js";
@@ -32,11 +32,12 @@ export interface CommandSource {
 
 export async function runCommands(runtime: Runtime, context: Context, source: CommandSource, lines: readonly ParsedLine[]): Promise<void> {
   if (lines.length === 0) return markIgnored(context);
-  const gh = context.octokit as GitHub;
-  const reply = (body: string) => createComment(gh, source.repo, source.issueNumber, body);
-  await reactSeen(gh, source.repo, source.commentId !== null ? { commentId: source.commentId } : { issueNumber: source.issueNumber }).catch((error: unknown) =>
-    context.log.warn({ err: error }, "could not react to the command"),
-  );
+  const { db } = runtime.store;
+  const repo = repoParams(source.repo);
+  // Replies and the 👀 are stored like every other write; the scheduler posts them, before any progress edit.
+  const reply = (body: string) => enqueueWrite(db, { installationId: source.installationId, request: { kind: "reply", repo, issueNumber: source.issueNumber, body } });
+  const target = source.commentId !== null ? { commentId: source.commentId } : { issueNumber: source.issueNumber };
+  await enqueueWrite(db, { installationId: source.installationId, request: { kind: "reaction", repo, target } });
   for (const line of lines) {
     if (!line.ok) {
       await reply(line.error);
@@ -93,7 +94,7 @@ async function runCommand(runtime: Runtime, context: Context, source: CommandSou
     if (!repro.ok) return repro.error;
     const outcome = await startHunt(deps, { ...source, good: command.good, bad: command.bad, options: command.options, config: config.config, repro: repro.repro });
     if (outcome.kind === "rejected") return outcome.reply;
-    await actOnHunt(deps, outcome.huntId, () => advanceHunt(deps, outcome.huntId));
+    await actOnHunt(deps, outcome.huntId, () => advanceHunt(deps, outcome.huntId), { urgency: "now" });
     return null;
   }
 
@@ -108,7 +109,7 @@ async function runCommand(runtime: Runtime, context: Context, source: CommandSou
     return permissionReply(source.sender, hunt.permission);
   }
   if (command.kind === "commits") return drillDown(deps, hunt.id, source.sender);
-  return actOnHunt(deps, hunt.id, () => applyHuntCommand(deps, hunt.id, command, source.sender));
+  return actOnHunt(deps, hunt.id, () => applyHuntCommand(deps, hunt.id, command, source.sender), { urgency: "now" });
 }
 
 /** `/locate commits`: a new hunt over the commits between the tag-level answer's two tags, linked both ways. */
@@ -117,8 +118,8 @@ async function drillDown(deps: HuntDeps, parentId: number, sender: string): Prom
   if (!parent || parent.hunt.state !== "found") return "`/locate commits` works once a hunt has found the first bad tag.";
   const outcome = await startCommitHunt(deps, parent, sender);
   if (outcome.kind === "rejected") return outcome.reply;
-  await actOnHunt(deps, outcome.huntId, () => advanceHunt(deps, outcome.huntId));
+  await actOnHunt(deps, outcome.huntId, () => advanceHunt(deps, outcome.huntId), { urgency: "now" });
   // The tag-level comment links to the new one.
-  await actOnHunt(deps, parentId, async () => {});
+  await actOnHunt(deps, parentId, async () => {}, { urgency: "now" });
   return null;
 }

@@ -4,7 +4,7 @@ import { newCommandLines, parseCommands } from "../commands/index.js";
 import { getHunt, recordEvent, updateHunt } from "../db/queries/hunts.js";
 import type { HuntRow } from "../db/schema.js";
 import type { GitHub } from "../github/client.js";
-import { createComment } from "../github/comments.js";
+import { enqueueWrite } from "../db/queries/writes.js";
 import { getRole, roleAtLeast } from "../github/permissions.js";
 import { actOnHunt, advanceHunt, repoOf } from "../hunt/engine.js";
 import { permissionReply } from "../hunt/replies.js";
@@ -93,7 +93,8 @@ async function onTick(runtime: Runtime, context: Context<"issue_comment.edited">
     // GitHub now holds the human's text: the next render compares against it, and rewrites it if it differs.
     await updateHunt(runtime.store.db, huntId, { commentBody: comment.body });
     if (wantsAction && !roleAtLeast(await getRole(deps.gh, hunt.installationId, repoOf(hunt), sender.login), hunt.permission)) {
-      await createComment(context.octokit as GitHub, repoOf(hunt), hunt.issueNumber, permissionReply(sender.login, hunt.permission));
+      const reply = { kind: "reply", repo: repoOf(hunt), issueNumber: hunt.issueNumber, body: permissionReply(sender.login, hunt.permission) } as const;
+      await enqueueWrite(runtime.store.db, { installationId: hunt.installationId, huntId, request: reply });
       // The render that follows takes the unauthorised ticks back out of the comment.
       return;
     }
@@ -103,5 +104,5 @@ async function onTick(runtime: Runtime, context: Context<"issue_comment.edited">
     }
     if (marks.ticked.length > 0) await recordEvent(runtime.store.db, huntId, sender.login, "tick", { names: marks.ticked });
     await advanceHunt(deps, huntId, { ticked: marks.ticked });
-  });
+  }, { urgency: "now" });
 }

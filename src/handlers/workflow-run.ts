@@ -38,13 +38,13 @@ export function onWorkflowRun(runtime: Runtime) {
     };
     // Why a run failed, read outside the hunt's lock, once per attempt (a redelivery costs nothing): issue 14.
     if (!alreadyCompleted(row, run.id, attempt)) seen = await withRunReason(deps.gh, hunt, seen, context.log);
-    // GitHub asks for a second between writes: a run that merely started is not worth a comment edit of its own
-    // (each run would cost two), unless the comment has no link to it yet. Its verdict is, and brings it along.
-    const render = status === "completed" || (row.url === null && Boolean(run.html_url));
+    // A run that merely started is not worth a comment edit of its own, unless the comment has no link to it yet;
+    // a verdict is progress, shown with the round's next edit (src/outbox/requests.ts, CommentUrgency).
+    const shown = status === "completed" || (row.url === null && Boolean(run.html_url));
     await actOnHunt(deps, hunt.id, async () => {
       const changed = await recordRunObservation(deps, row.id, seen);
       // Only a verdict can change what the hunt does next; queued and running just update the comment.
       if (changed && status === "completed") await advanceHunt(deps, hunt.id);
-    }, { render });
+    }, { urgency: shown ? "progress" : null });
   };
 }

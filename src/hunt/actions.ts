@@ -94,7 +94,7 @@ export async function applyHuntCommand(deps: HuntDeps, huntId: number, command: 
     case "cancel": {
       await updateHunt(db, huntId, { state: "cancelled", notice: `Cancelled by @${actor}.` });
       await recordEvent(db, huntId, actor, "cancel");
-      const cancelled = await cancelRunsInFlight(deps, snapshot);
+      const cancelled = await cancelRunsInFlight(db, snapshot);
       return cancelled > 0 ? `Cancelled the hunt and ${cancelled} run${cancelled === 1 ? "" : "s"} in flight.` : null;
     }
   }

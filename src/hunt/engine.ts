@@ -1,34 +1,25 @@
-// The hunt use cases: start, ticks, verdicts. Each reads stored state, decides with pure functions, then applies
-// the side effects (dispatches, the comment) from committed state, so a crash between steps loses nothing.
+// The hunt use cases: start, ticks, verdicts. Each reads stored state, decides with pure functions, and stores the
+// new state with the GitHub writes it implies (dispatches, cancels, the comment edit) in the write outbox; only the
+// write scheduler (src/outbox/) talks to GitHub for writes, so a webhook never waits for GitHub's write pacing.
 import type { Logger } from "pino";
 import type { Store } from "../db/client.js";
-import { type HuntSnapshot, findChildHunt, getHunt, loadSnapshot, recordEvent, updateHunt } from "../db/queries/hunts.js";
+import { type HuntSnapshot, getHunt, loadSnapshot, recordEvent, updateHunt } from "../db/queries/hunts.js";
 import { addFlakeEvidence } from "../db/queries/flakes.js";
-import {
-  type RunObservation,
-  applyRunObservation,
-  failWaitingRuns,
-  getRun,
-  insertRun,
-  markDispatchFailed,
-  markDispatched,
-  startWaitingRuns,
-} from "../db/queries/runs.js";
+import { type RunObservation, applyRunObservation, failWaitingRuns, getRun, insertRun, startWaitingRuns } from "../db/queries/runs.js";
+import { enqueueWrite, markCommentDue } from "../db/queries/writes.js";
+import type { Db } from "../db/client.js";
 import type { HuntRow } from "../db/schema.js";
-import { type GitHub, type RepoRef, githubMessage, httpStatus } from "../github/client.js";
-import { createComment, updateComment } from "../github/comments.js";
-import { WorkflowProblem, cancelRun, dispatchWorkflow } from "../github/workflows.js";
+import type { GitHub, RepoRef } from "../github/client.js";
 import { withLogContext } from "../observability/logging.js";
 import { metrics } from "../observability/metrics.js";
-import { type HuntView, percent, renderHuntComment } from "../render/index.js";
+import type { CommentUrgency } from "../outbox/requests.js";
+import { percent } from "../render/index.js";
 import type { SearchView } from "../search/types.js";
 import type { HuntQueue } from "./queue.js";
 import { type DispatchPlan, type DispatchRequest, planDispatch, readyToDeclare } from "./decide.js";
 import { lookupFoundDetails } from "./found-details.js";
-import { notifyWhenDue } from "./notify.js";
-import { workflowProblemReply } from "./replies.js";
 import { newRunToken } from "./runs.js";
-import { analyzeHunt, commentUrl, huntViewOf, isInFlight } from "./snapshot.js";
+import { analyzeHunt, isInFlight } from "./snapshot.js";
 
 export interface HuntDeps {
   readonly store: Store;
@@ -37,28 +28,38 @@ export interface HuntDeps {
   readonly log: Logger;
 }
 
+export interface ActOptions {
+  /** How soon the comment should show what fn changed (see CommentUrgency); null when fn changes nothing it shows. */
+  readonly urgency?: CommentUrgency | null;
+}
+
 /**
- * Runs a use case on one hunt under its lock, then brings the comment up to date from what got committed.
- * Every entry point goes through here, so each event is applied alone and the comment follows the state.
- * `render: false` is for events the comment need not show at once (a run started): the next render includes them.
+ * Runs a use case on one hunt under its lock, then schedules the comment edit that shows what got committed. Every
+ * entry point goes through here, so each event is applied alone and the comment follows the state. The edit itself
+ * is the write scheduler's: several events before it is written cost one edit.
  */
-export async function actOnHunt<T>(deps: HuntDeps, huntId: number, fn: () => Promise<T>, options: { render?: boolean } = {}): Promise<T> {
-  if (options.render === false) return deps.queue.run(huntId, () => withLogContext({ huntId }, fn));
-  let rendered = false;
-  const result = await deps.queue.run(huntId, () =>
+export async function actOnHunt<T>(deps: HuntDeps, huntId: number, fn: () => Promise<T>, options: ActOptions = {}): Promise<T> {
+  return deps.queue.run(huntId, () =>
     withLogContext({ huntId }, async () => {
       const value = await fn();
-      // Nothing waits behind this event: render now, under the lock already held, instead of queueing a render
-      // that takes the lock again. When events are waiting, one coalesced render after them does for all.
-      if (deps.queue.waiting(huntId) === 0) {
-        await refreshComment(deps, huntId);
-        rendered = true;
+      const asked = options.urgency === undefined ? "progress" : options.urgency;
+      if (asked !== null) {
+        const hunt = await getHunt(deps.store.db, huntId);
+        if (hunt) await markCommentDue(deps.store.db, hunt, commentUrgency(hunt, asked));
       }
       return value;
     }),
   );
-  if (!rendered) await deps.queue.render(huntId, () => withLogContext({ huntId }, () => refreshComment(deps, huntId)));
-  return result;
+}
+
+/**
+ * The first comment and a hunt that stopped searching (found, failed, paused, cancelled) are what people wait for;
+ * in manual mode each verdict is, since the next tick depends on it. Auto-pilot's progress waits for its round.
+ */
+export function commentUrgency(hunt: HuntRow, asked: CommentUrgency): CommentUrgency {
+  if (hunt.commentId === null || hunt.state !== "searching") return "now";
+  if (!hunt.autopilot && asked === "progress") return "round";
+  return asked;
 }
 
 const FOUND_COMMITS_SHOWN = 30;
@@ -121,27 +122,29 @@ async function failOnEnd(deps: HuntDeps, snapshot: HuntSnapshot, search: SearchV
   await updateHunt(deps.store.db, hunt.id, { state: "failed", notice });
   await recordEvent(deps.store.db, hunt.id, "locate", "endpoint-check-failed", { end, tag: name, probability: end === "good" ? search.olderThanGood : search.badPasses });
   await addFlakeEvidence(deps.store.db, hunt.repoId, hunt.workflow, search.evidence);
-  await cancelRunsInFlight(deps, snapshot);
+  await cancelRunsInFlight(deps.store.db, snapshot);
   deps.log.info({ huntId: hunt.id, end }, "an end of the range does not hold; hunt stopped");
 }
 
-/** Cancels the hunt's runs that GitHub is still working on; returns how many were asked to stop. */
-export async function cancelRunsInFlight(deps: HuntDeps, snapshot: HuntSnapshot): Promise<number> {
-  await failWaitingRuns(deps.store.db, snapshot.hunt.id, "not dispatched: the hunt ended");
+/** Asks GitHub to cancel the hunt's runs it is still working on; returns how many. Runs not dispatched yet never will be. */
+export async function cancelRunsInFlight(db: Db, snapshot: HuntSnapshot): Promise<number> {
+  const { hunt } = snapshot;
+  await failWaitingRuns(db, hunt.id, "not dispatched: the hunt ended");
   const inFlight = snapshot.runs.filter((run) => isInFlight(run) && run.runId !== null);
-  for (const run of inFlight) await cancelRun(deps.gh, repoOf(snapshot.hunt), run.runId as number);
+  for (const run of inFlight) {
+    await enqueueWrite(db, { installationId: hunt.installationId, huntId: hunt.id, request: { kind: "cancel", repo: repoOf(hunt), runId: run.runId as number } });
+  }
   return inFlight.length;
 }
 
 /**
- * Stores the plan's runs, then dispatches the ones that fit. Rows and tokens are committed before any dispatch call:
- * `requested` may arrive before the call returns (§4), and a crash in between is repaired by the reconciler.
+ * Stores the plan's runs with their dispatches, in one transaction. The rows and tokens exist before any dispatch
+ * call (`requested` may arrive before the call returns, §4); the scheduler makes the calls in order.
  */
 async function dispatchVersions(deps: HuntDeps, snapshot: HuntSnapshot, plan: DispatchPlan): Promise<void> {
-  const { db } = deps.store;
   const { hunt } = snapshot;
   const round = plan.positions.length + plan.waiting.length > 0 ? hunt.round + 1 : hunt.round;
-  const rows = await db.transaction(async (tx) => {
+  await deps.store.db.transaction(async (tx) => {
     if (round !== hunt.round) await updateHunt(tx, hunt.id, { round });
     const toDispatch = await startWaitingRuns(tx, plan.start);
     for (const position of plan.positions) {
@@ -150,30 +153,10 @@ async function dispatchVersions(deps: HuntDeps, snapshot: HuntSnapshot, plan: Di
     for (const position of plan.waiting) {
       await insertRun(tx, { huntId: hunt.id, position, token: newRunToken(hunt.id), round, status: "waiting" });
     }
-    return toDispatch;
-  });
-  for (const [index, row] of rows.entries()) {
-    const version = snapshot.versions[row.position];
-    if (!version || !row.token) continue;
-    const inputs = { ...hunt.inputs, ref: version.sha, tag: version.names[0] ?? version.sha, locate_id: row.token };
-    try {
-      const result = await dispatchWorkflow(deps.gh, repoOf(hunt), { workflow: hunt.workflow, ref: hunt.dispatchRef, inputs });
-      await markDispatched(db, row.id, result);
-      metrics.countDispatch();
-      deps.log.info({ huntId: hunt.id, position: row.position, runId: result.runId }, "dispatched");
-    } catch (error) {
-      if (error instanceof WorkflowProblem) {
-        // The workflow itself is wrong: every further dispatch would fail the same way, so stop and explain.
-        for (const later of rows.slice(index)) await markDispatchFailed(db, later.id, "not dispatched: the workflow was rejected");
-        await failWaitingRuns(db, hunt.id, "not dispatched: the workflow was rejected");
-        await updateHunt(db, hunt.id, { state: "paused", notice: `GitHub rejected the workflow \`${hunt.workflow}\`: ${error.githubMessage}` });
-        await createComment(deps.gh, repoOf(hunt), hunt.issueNumber, workflowProblemReply(hunt.workflow, hunt.dispatchRef, error));
-        return;
-      }
-      deps.log.error({ err: error, huntId: hunt.id, position: row.position }, "dispatch failed");
-      await markDispatchFailed(db, row.id, "dispatch failed; tick the version again to retry");
+    for (const row of toDispatch) {
+      await enqueueWrite(tx, { installationId: hunt.installationId, huntId: hunt.id, request: { kind: "dispatch", runRowId: row.id } });
     }
-  }
+  });
 }
 
 function compareUrl(repoUrl: string, base: string, head: string): string {
@@ -207,53 +190,6 @@ async function declareFound(deps: HuntDeps, snapshot: HuntSnapshot, search: Sear
   await addFlakeEvidence(deps.store.db, hunt.repoId, hunt.workflow, search.evidence);
   await failWaitingRuns(deps.store.db, hunt.id, "not dispatched: the answer was found");
   deps.log.info({ huntId: hunt.id, firstBad: firstBad.names[0], probability: search.probability }, "first bad version found");
-}
-
-/**
- * Renders the comment from stored state and writes it only when the text differs from what GitHub has (the
- * stored copy, which a human edit replaces); recreates it if it was deleted.
- */
-export async function refreshComment(deps: HuntDeps, huntId: number): Promise<void> {
-  const snapshot = await loadSnapshot(deps.store.db, huntId);
-  if (!snapshot) return;
-  const { hunt } = snapshot;
-  const body = renderHuntComment(huntViewOf(snapshot, undefined, await relatedLink(deps, hunt)));
-  let commentId = hunt.commentId;
-  if (commentId !== null && body === hunt.commentBody) return notifyWhenDue(deps, snapshot, commentId); // issue 14
-  try {
-    if (commentId === null || (await updateComment(deps.gh, repoOf(hunt), commentId, body)) === "missing") {
-      commentId = await createComment(deps.gh, repoOf(hunt), hunt.issueNumber, body);
-    }
-  } catch (error) {
-    const status = httpStatus(error);
-    const message = githubMessage(error);
-    // A locked (403 "…locked…") or deleted (404/410) issue cannot show the hunt any more: stop it rather than spend
-    // CI unseen. Anything else, rate limits included, is thrown: the next event or reconciler pass renders again.
-    const locked = status === 403 && /locked/i.test(message);
-    if (!locked && status !== 404 && status !== 410) throw error;
-    deps.log.warn({ huntId: hunt.id, issue: hunt.issueNumber, status, githubMessage: message }, "the hunt's issue cannot be written to; hunt failed");
-    if (isActive(hunt)) {
-      await updateHunt(deps.store.db, hunt.id, { state: "failed", notice: `The issue could not be written to (HTTP ${status}).` });
-      await cancelRunsInFlight(deps, snapshot);
-    }
-    return;
-  }
-  await updateHunt(deps.store.db, hunt.id, { commentId, commentBody: body });
-  await notifyWhenDue(deps, snapshot, commentId); // issue 14: one comment mentioning the starter per end or wait
-}
-
-/** The commit-level hunt's comment for a tag-level hunt, and the other way round. */
-async function relatedLink(deps: HuntDeps, hunt: HuntRow): Promise<HuntView["related"]> {
-  // Only a found tag-level hunt can have a drill-down: no query for the rest.
-  if (hunt.parentHuntId === null && (hunt.state !== "found" || hunt.mode !== "tags")) return null;
-  if (hunt.parentHuntId !== null) {
-    const parent = await getHunt(deps.store.db, hunt.parentHuntId);
-    const url = parent ? commentUrl(parent) : null;
-    return url ? { label: "Drill-down of the tag-level hunt", url } : null;
-  }
-  const child = await findChildHunt(deps.store.db, hunt.id);
-  const url = child ? commentUrl(child) : null;
-  return url ? { label: "Commit-level hunt between these two tags", url } : null;
 }
 
 /** Stores what a workflow_run event says about one of our runs; returns whether anything changed. */

@@ -1,15 +1,14 @@
 // Telling people (issue 14): GitHub notifies on new comments, not on edits, so when a hunt ends or waits for a person
 // Locate posts one short comment that mentions the starter and links the hunt comment. At most one per change: each
-// change has a key, claimed in the database before the post (see db/queries/notifications.ts).
+// change has a key, stored with the post in the write outbox (see db/queries/notifications.ts).
 import type { HuntSnapshot } from "../db/queries/hunts.js";
-import { claimNotification, markNotificationSent, releaseNotification } from "../db/queries/notifications.js";
+import type { Db } from "../db/client.js";
+import { claimNotification } from "../db/queries/notifications.js";
+import { enqueueWrite } from "../db/queries/writes.js";
 import type { HuntRow } from "../db/schema.js";
-import { type GitHub, type RepoRef, repoParams } from "../github/client.js";
-import { createComment } from "../github/comments.js";
 import { percent } from "../render/index.js";
 import { escapeMarkdown, safeUrl } from "../render/escape.js";
 import type { SearchView } from "../search/types.js";
-import type { HuntDeps } from "./engine.js";
 import { analyzeHunt, isInFlight, runsUsed } from "./snapshot.js";
 
 export interface DueNotification {
@@ -18,9 +17,6 @@ export interface DueNotification {
   /** What happened, as markdown (names escaped). */
   readonly summary: string;
 }
-
-/** A claim still pending after this long belongs to a process that died around its post. */
-export const STALE_CLAIM_MS = 5 * 60_000;
 
 function nameAt(snapshot: HuntSnapshot, position: number | undefined): string {
   const version = position === undefined ? undefined : snapshot.versions[position];
@@ -93,42 +89,25 @@ export function renderNotification(hunt: HuntRow, due: DueNotification, huntComm
   return `${mention(hunt.createdBy)} ${due.summary}${link}\n\n${notificationMarker(hunt.id, due.key)}`;
 }
 
-/** Whether a comment with this notification's marker already made it to the issue (a crash after the post). */
-async function alreadyPosted(gh: GitHub, repo: RepoRef, issueNumber: number, marker: string, since: Date): Promise<number | null> {
-  const { data } = await gh.rest.issues.listComments({ ...repoParams(repo), issue_number: issueNumber, since: new Date(since.getTime() - 60_000).toISOString(), per_page: 100 });
-  return data.find((comment) => comment.body?.includes(marker))?.id ?? null;
-}
-
 /**
- * Posts the notification the hunt's state calls for, once. Called after each render, under the hunt's lock, with the
- * state just rendered and the hunt comment's id. Never throws: a failed post releases its claim and the next event
- * for the hunt tries again; the hunt itself goes on either way.
+ * Schedules the notification the hunt's state calls for, once: the notification's row (unique per hunt and change)
+ * and its comment are stored together, and the write scheduler posts it (src/outbox/perform.ts). Called after each
+ * write of the hunt comment, with the state just written and the comment's id.
  */
-export async function notifyWhenDue(deps: HuntDeps, snapshot: HuntSnapshot, commentId: number | null): Promise<void> {
+export async function queueNotificationWhenDue(db: Db, snapshot: HuntSnapshot, commentId: number | null): Promise<void> {
   const { hunt } = snapshot;
   if (!hunt.notify) return;
   const due = notificationDue(snapshot, analyzeHunt(snapshot));
   if (!due) return;
-  const repo = { owner: hunt.owner, repo: hunt.repo };
   const url = commentId === null ? null : `${hunt.repoUrl}/issues/${hunt.issueNumber}#issuecomment-${commentId}`;
-  const body = renderNotification(hunt, due, url);
-  let claimId: number | null = null;
-  try {
-    const claim = await claimNotification(deps.store.db, hunt.id, due.key, STALE_CLAIM_MS);
-    if (claim.kind === "done") return;
-    if (claim.kind === "taken-over") {
-      claimId = claim.row.id;
-      const posted = await alreadyPosted(deps.gh, repo, hunt.issueNumber, notificationMarker(hunt.id, due.key), claim.row.createdAt);
-      if (posted !== null) {
-        await markNotificationSent(deps.store.db, claimId, posted);
-        return;
-      }
-    } else claimId = claim.id;
-    const id = await createComment(deps.gh, repo, hunt.issueNumber, body);
-    await markNotificationSent(deps.store.db, claimId, id);
-    deps.log.info({ huntId: hunt.id, key: due.key }, "notified the starter");
-  } catch (error) {
-    deps.log.warn({ err: error, huntId: hunt.id, key: due.key }, "could not post the notification; the next event tries again");
-    if (claimId !== null) await releaseNotification(deps.store.db, claimId).catch(() => undefined);
-  }
+  await db.transaction(async (tx) => {
+    const id = await claimNotification(tx, hunt.id, due.key);
+    if (id === null) return;
+    const marker = notificationMarker(hunt.id, due.key);
+    await enqueueWrite(tx, {
+      installationId: hunt.installationId,
+      huntId: hunt.id,
+      request: { kind: "reply", repo: { owner: hunt.owner, repo: hunt.repo }, issueNumber: hunt.issueNumber, body: renderNotification(hunt, due, url), notificationId: id, marker },
+    });
+  });
 }

@@ -24,25 +24,6 @@ export class HuntQueue {
     return queue;
   }
 
-  readonly #pendingRenders = new Map<number, { promise: Promise<void> | null }>();
-
-  /**
-   * Queues a comment render behind the hunt's pending work, unless one is already waiting: a burst of events
-   * then costs one edit (§8 "comment edits are coalesced"). A waiting render sees every change queued before it.
-   */
-  render(huntId: number, fn: () => Promise<void>): Promise<void> {
-    const pending = this.#pendingRenders.get(huntId)?.promise;
-    if (pending) return pending;
-    // Registered before queueing: an idle queue starts the task at once, and it must find itself to unregister.
-    const entry: { promise: Promise<void> | null } = { promise: null };
-    this.#pendingRenders.set(huntId, entry);
-    entry.promise = this.run(huntId, async () => {
-      if (this.#pendingRenders.get(huntId) === entry) this.#pendingRenders.delete(huntId);
-      await fn();
-    });
-    return entry.promise;
-  }
-
   /** How many tasks of this hunt wait behind the running one. */
   waiting(huntId: number): number {
     return this.#queues.get(huntId)?.size ?? 0;

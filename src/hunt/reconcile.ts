@@ -2,12 +2,12 @@
 // runs past `timeout-minutes`, and repairs dispatches a crash interrupted. Runs at start-up, periodically, and on
 // `/locate status`.
 import type { Logger } from "pino";
-import { gt, inArray, or, sql } from "drizzle-orm";
+import { eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { Store } from "../db/client.js";
 import { pruneDeliveries } from "../db/queries/deliveries.js";
 import { ACTIVE_STATES, type HuntSnapshot, loadSnapshot } from "../db/queries/hunts.js";
 import { type RunObservation, applyRunObservation, markDispatchFailed, markInconclusive } from "../db/queries/runs.js";
-import { hunts, runs } from "../db/schema.js";
+import { githubWrites, hunts, runs } from "../db/schema.js";
 import type { RunRow } from "../db/schema.js";
 import type { GitHub } from "../github/client.js";
 import { type RunInfo, findRunByToken, getRun } from "../github/workflows.js";
@@ -49,7 +49,7 @@ async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow,
     // A run found finished by polling gets its reason too (issue 14); only in-flight rows get here, so once per attempt.
     const seen = await withRunReason(deps.gh, hunt, observationOf(run), deps.log);
     if (metrics.countRunObservation(row, seen, await applyRunObservation(deps.store.db, row, seen))) return true;
-  } else if (quiet && row.status === "dispatching" && age > dispatchGraceMs) {
+  } else if (quiet && row.status === "dispatching" && age > dispatchGraceMs && !(await dispatchWaiting(deps.store.db, row.id))) {
     // No run carries the token: the dispatch never reached GitHub. The version counts as untested again.
     await markDispatchFailed(deps.store.db, row.id, "dispatch was interrupted; the version can be run again");
     return true;
@@ -60,6 +60,12 @@ async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow,
     return true;
   }
   return false;
+}
+
+/** The run's dispatch is still in the outbox (behind the installation's pace): not interrupted, just not made yet. */
+async function dispatchWaiting(db: Store["db"], runRowId: number): Promise<boolean> {
+  const [row] = await db.select({ id: githubWrites.id }).from(githubWrites).where(eq(githubWrites.key, `dispatch:${runRowId}`));
+  return row !== undefined;
 }
 
 /**
@@ -94,7 +100,8 @@ export interface ReconcilerDeps {
 
 /**
  * One pass over every active hunt: runs in flight are checked against GitHub, and every hunt is advanced and its
- * comment re-rendered, which repairs a process that died after committing a verdict but before acting on it.
+ * comment scheduled (written only if its text changed), which repairs a process that died after committing a
+ * verdict but before acting on it.
  */
 export async function reconcileAll(deps: ReconcilerDeps, now = new Date()): Promise<{ hunts: number; changed: number }> {
   const { db } = deps.store;

@@ -9,12 +9,20 @@ import { type Store, openStore } from "../../src/db/client.js";
 import { clearRoleCache } from "../../src/github/permissions.js";
 import { forgetServerCapabilities } from "../../src/github/workflows.js";
 import { HuntQueue } from "../../src/hunt/queue.js";
+import type { GitHub } from "../../src/github/client.js";
 import { locateApp } from "../../src/index.js";
+import { WriteScheduler } from "../../src/outbox/scheduler.js";
+import { configureOutbox } from "../../src/outbox/settings.js";
 
 export interface TestApp {
   readonly probot: Probot;
   readonly store: Store;
+  /** Delivers a webhook, then makes every GitHub write it stored (as the scheduler would, without its pacing). */
   receive(name: string, payload: unknown, id?: string): Promise<void>;
+  /** Delivers a webhook and leaves the writes it stored in the outbox. */
+  deliver(name: string, payload: unknown, id?: string): Promise<void>;
+  /** The write scheduler of this app, not started: tests drain it. */
+  readonly writes: WriteScheduler;
   close(): Promise<void>;
 }
 
@@ -26,7 +34,7 @@ export async function openTestStore(): Promise<Store> {
 }
 
 export async function emptyStore(store: Store): Promise<void> {
-  await store.db.execute(sql`truncate hunts, versions, runs, deliveries, events, workflow_flakes restart identity cascade`);
+  await store.db.execute(sql`truncate hunts, versions, runs, deliveries, events, workflow_flakes, github_writes, installation_pacing restart identity cascade`);
 }
 
 export async function createTestApp(options: { store?: Store } = {}): Promise<TestApp> {
@@ -37,14 +45,23 @@ export async function createTestApp(options: { store?: Store } = {}): Promise<Te
   const probot = new Probot({
     githubToken: "test-token",
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-    Octokit: createOctokitClass({ writeIntervalMs: 0, retry: false }),
+    Octokit: createOctokitClass({ retry: false }),
   });
-  await probot.load(locateApp({ store, queue: new HuntQueue(store) }));
+  const queue = new HuntQueue(store);
+  configureOutbox({ writeIntervalMs: 0 });
+  await probot.load(locateApp({ store, queue }));
+  const writes = new WriteScheduler({ store, queue, log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }), authFor: async (id) => (await probot.auth(id)) as GitHub });
+  const deliver = async (name: string, payload: unknown, id: string = randomUUID()) => {
+    await probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);
+  };
   return {
     probot,
     store,
+    writes,
+    deliver,
     async receive(name, payload, id = randomUUID()) {
-      await probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);
+      await deliver(name, payload, id);
+      await writes.drain();
     },
     close: () => (options.store ? Promise.resolve() : store.close()),
   };

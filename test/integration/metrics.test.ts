@@ -14,6 +14,7 @@ import { createOctokitClass } from "../../src/github/octokit.js";
 import { locateApp } from "../../src/index.js";
 import { startLocate } from "../../src/main.js";
 import { createLogger } from "../../src/observability/logging.js";
+import { WriteScheduler } from "../../src/outbox/scheduler.js";
 import { metrics } from "../../src/observability/metrics.js";
 import { type TestApp, createTestApp, openTestStore } from "../helpers/app.js";
 import { HuntDriver } from "../helpers/hunt-driver.js";
@@ -179,23 +180,29 @@ describe("log lines of a delivery", () => {
     const chunks: string[] = [];
     const log = createLogger({ LOG_LEVEL: "debug" }, { write: (chunk: string) => void chunks.push(chunk) });
     const token = "ghs_16C7e42F292c6912E7710c838347Ae178B4a";
-    const probot = new Probot({ githubToken: token, log, Octokit: createOctokitClass({ writeIntervalMs: 0, retry: false }) });
-    await probot.load(locateApp({ store, queue: new HuntQueue(store) }));
+    const probot = new Probot({ githubToken: token, log, Octokit: createOctokitClass({ retry: false }) });
+    const queue = new HuntQueue(store);
+    await probot.load(locateApp({ store, queue }));
+    const writes = new WriteScheduler({ store, queue, log, authFor: async (id) => (await probot.auth(id)) as GitHub });
     const receive = (id: string, body: string) =>
       probot.receive({ id, name: "issue_comment", payload: issueCommentCreated({ body, login: "alice" }) } as Parameters<Probot["receive"]>[0]);
     await receive("delivery-start", "/locate v1.0.0..v1.5.0");
     await receive("delivery-auto", "/locate auto");
+    await writes.drain();
     expect(gh.dispatches.length).toBeGreaterThan(0);
 
     const text = chunks.join("");
     expect(text).not.toContain(token);
     const lines = text.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    // The delivery's lines carry the delivery; the writes it stored are made by the scheduler, whose lines carry the
+    // write, its installation and its hunt.
+    expect(lines.find((l) => l.msg === "hunt started")).toMatchObject({ delivery: "delivery-start", installation: INSTALLATION_ID, repo: "acme/widgets", huntId: 1 });
     const dispatched = lines.filter((l) => l.msg === "dispatched");
     expect(dispatched).toHaveLength(gh.dispatches.length);
     for (const line of dispatched) {
-      expect(line).toMatchObject({ delivery: "delivery-auto", installation: INSTALLATION_ID, repo: "acme/widgets", huntId: 1 });
+      expect(line).toMatchObject({ kind: "dispatch", installationId: INSTALLATION_ID, huntId: 1, writeId: expect.any(Number) });
     }
-    // Octokit's own request lines, written inside the hunt's lock, carry the hunt id too.
+    // Octokit's own request lines, written while the scheduler makes a hunt's write, carry the hunt id too.
     const requests = lines.filter((l) => typeof l.msg === "string" && l.msg.startsWith("GitHub request: POST") && l.msg.includes("/dispatches"));
     expect(requests.length).toBe(gh.dispatches.length);
     for (const line of requests) expect(line.huntId).toBe(1);

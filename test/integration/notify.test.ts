@@ -6,12 +6,13 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { findLatestHunt } from "../../src/db/queries/hunts.js";
 import { listNotifications } from "../../src/db/queries/notifications.js";
-import { notifications } from "../../src/db/schema.js";
+import { enqueueWrite } from "../../src/db/queries/writes.js";
+import { githubWrites, notifications } from "../../src/db/schema.js";
 import { useTestApp } from "../helpers/app.js";
 import { HuntDriver } from "../helpers/hunt-driver.js";
 import { serveRepoConfig } from "../helpers/nock-config.js";
 import { NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
-import { REPO, workflowRun } from "../helpers/payloads.js";
+import { INSTALLATION_ID, REPO, workflowRun } from "../helpers/payloads.js";
 
 const ctx = useTestApp();
 let gh: NockGitHub;
@@ -127,34 +128,32 @@ describe("notify: false", () => {
 });
 
 describe("at most once across crashes and replicas", () => {
-  it("a claim left pending by a process that died after posting is completed without a second post", async () => {
+  it("a post interrupted after GitHub got it (the claim ran out) is found by its marker, not posted again", async () => {
     setUp(8, 5);
     await hunt.comment("alice", "/locate v1.0.0..v1.7.0");
     const row = (await findLatestHunt(ctx.store.db, REPO.id, 7))!;
-    // The dead process claimed the notification and posted it, then died before marking it sent.
-    await hunt.comment("alice", "/locate cancel");
-    await ctx.store.db.update(notifications).set({ status: "pending", commentId: null, updatedAt: sql`now() - interval '10 minutes'` });
-    await hunt.comment("alice", "/locate status");
-    expect(gh.notifications()).toHaveLength(1);
-    expect(await listNotifications(ctx.store.db, row.id)).toMatchObject([{ key: "cancelled", status: "sent" }]);
-  });
-
-  it("a claim left pending by a process that died before posting is posted by the next event", async () => {
-    setUp(8, 5);
-    await hunt.comment("alice", "/locate v1.0.0..v1.7.0");
-    const row = (await findLatestHunt(ctx.store.db, REPO.id, 7))!;
-    await ctx.store.db.insert(notifications).values({ huntId: row.id, key: "cancelled", createdAt: sql`now() - interval '10 minutes'`, updatedAt: sql`now() - interval '10 minutes'` });
     await hunt.comment("alice", "/locate cancel");
     expect(gh.notifications()).toHaveLength(1);
-    expect(await listNotifications(ctx.store.db, row.id)).toMatchObject([{ key: "cancelled", status: "sent" }]);
+    // A process posted it and died before it could finish the write: the outbox row is back, its claim run out.
+    const [sent] = await listNotifications(ctx.store.db, row.id);
+    await ctx.store.db.update(notifications).set({ status: "pending", commentId: null });
+    const body = [...gh.comments.values()].find((c) => c.body.includes("<!-- locate:notify:"))!.body;
+    const marker = body.slice(body.indexOf("<!-- locate:notify:"));
+    await enqueueWrite(ctx.store.db, { installationId: INSTALLATION_ID, huntId: row.id, request: { kind: "reply", repo: { owner: REPO.owner, repo: REPO.repo }, issueNumber: 7, body, notificationId: sent!.id, marker } });
+    await ctx.store.db.update(githubWrites).set({ attempts: 1, claimedUntil: sql`now() - interval '1 second'` });
+    await ctx.app.writes.drain();
+    expect(gh.notifications()).toHaveLength(1);
+    expect(await listNotifications(ctx.store.db, row.id)).toMatchObject([{ key: "cancelled", status: "sent", commentId: sent!.commentId }]);
   });
 
-  it("a fresh claim held by another replica is left alone", async () => {
+  it("a change notified before is not scheduled again by later events", async () => {
     setUp(8, 5);
     await hunt.comment("alice", "/locate v1.0.0..v1.7.0");
     const row = (await findLatestHunt(ctx.store.db, REPO.id, 7))!;
+    // Another replica already stored this notification (with its post): this one leaves it alone.
     await ctx.store.db.insert(notifications).values({ huntId: row.id, key: "cancelled" });
     await hunt.comment("alice", "/locate cancel");
+    await hunt.comment("alice", "/locate status");
     expect(gh.notifications()).toEqual([]);
   });
 });

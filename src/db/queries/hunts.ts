@@ -110,3 +110,9 @@ export async function findChildHunt(db: Db, parentHuntId: number): Promise<HuntR
   const [row] = await db.select().from(hunts).where(eq(hunts.parentHuntId, parentHuntId)).orderBy(desc(hunts.id)).limit(1);
   return row;
 }
+
+/** One version of a hunt, by position (a dispatch needs only its own). */
+export async function getVersion(db: Db, huntId: number, position: number): Promise<VersionRow | undefined> {
+  const [row] = await db.select().from(versions).where(and(eq(versions.huntId, huntId), eq(versions.position, position)));
+  return row;
+}
