@@ -51,8 +51,8 @@ export function onIssueComment(runtime: Runtime) {
     if (context.payload.action === "edited" && huntId !== null) {
       const hunt = await getHunt(runtime.store.db, huntId);
       // The marker alone proves nothing: the comment must be the one this hunt owns, in this installation and
-      // repository. A hunt whose comment id is not stored yet is being rendered right now: onTick checks again
-      // under the hunt's lock, which that render holds until the id is stored.
+      // repository. A hunt whose comment id is not stored yet has its comment being created right now: onTick
+      // checks again under the hunt's lock.
       const mayOwn = hunt !== undefined && (hunt.commentId === null || hunt.commentId === comment.id);
       if (mayOwn && hunt.installationId === context.payload.installation?.id && hunt.repoId === repository.id) {
         await onTick(runtime, context as Context<"issue_comment.edited">, hunt);
@@ -86,7 +86,12 @@ async function onTick(runtime: Runtime, context: Context<"issue_comment.edited">
   const wantsAction = autopilotChanged || marks.ticked.length > 0;
   const deps = depsOf(runtime, context);
   await actOnHunt(deps, huntId, async () => {
-    if ((await getHunt(runtime.store.db, huntId))?.commentId !== comment.id) {
+    const storedId = (await getHunt(runtime.store.db, huntId))?.commentId;
+    if (storedId === null && comment.user?.type === "Bot") {
+      // The write scheduler created this comment and has not stored its id yet: the app's own comment with this
+      // hunt's marker is the hunt's (a person quoting the markers writes a comment of their own).
+      await updateHunt(runtime.store.db, huntId, { commentId: comment.id });
+    } else if (storedId !== comment.id) {
       context.log.info({ huntId, commentId: comment.id }, "edit of a comment that only quotes a hunt's markers; ignored");
       return;
     }

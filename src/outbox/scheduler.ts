@@ -3,7 +3,7 @@
 // one write at a time, at least the write interval apart, most urgent first, whichever replica makes it.
 import type { Logger } from "pino";
 import type { Store } from "../db/client.js";
-import { claimNextWrite, finishWrite, nextWriteAt, releaseInstallation, retryWrite } from "../db/queries/writes.js";
+import { claimNextWrite, finishWrite, nextWriteAt, releaseInstallation, renewClaim, retryWrite } from "../db/queries/writes.js";
 import type { GitHubWriteRow } from "../db/schema.js";
 import { type GitHub, githubMessage, httpStatus } from "../github/client.js";
 import type { HuntQueue } from "../hunt/queue.js";
@@ -21,8 +21,12 @@ export interface SchedulerDeps {
   readonly concurrency?: number;
 }
 
-/** A claim outlives any single GitHub request (Octokit gives up after its own timeouts well before this). */
-const LEASE_MS = 60_000;
+/**
+ * A claim lasts this long unless its scheduler renews it (every HEARTBEAT_MS while the write is being made): a
+ * replica that died mid-write holds its write and its installation for at most this long.
+ */
+const LEASE_MS = 10_000;
+const HEARTBEAT_MS = 2_000;
 /** Another replica may have stored writes this one has not heard of: look at least this often. */
 const MAX_SLEEP_MS = 1_000;
 const MAX_ATTEMPTS = 6;
@@ -158,6 +162,9 @@ export class WriteScheduler {
     const log = this.#deps.log.child({ writeId: write.id, kind: write.request.kind, installationId: write.installationId, ...(write.huntId ? { huntId: write.huntId } : {}) });
     let wrote = false;
     let slowUntil: Date | undefined;
+    const heartbeat = setInterval(() => {
+      renewClaim(store.db, write, LEASE_MS).catch((error: unknown) => log.warn({ err: error }, "could not renew the write's claim"));
+    }, HEARTBEAT_MS);
     try {
       const gh = await this.#deps.authFor(write.installationId);
       // Octokit's request lines carry the hunt, like the use case's own lines.
@@ -185,6 +192,7 @@ export class WriteScheduler {
         log.error({ err: settleError }, "could not record the outcome of a GitHub write");
       }
     } finally {
+      clearInterval(heartbeat);
       await releaseInstallation(store.db, write.installationId, { wrote, intervalMs: this.#interval(), ...(slowUntil ? { slowUntil } : {}) }).catch((error: unknown) =>
         log.error({ err: error }, "could not release the installation's write slot; it frees itself when the claim runs out"),
       );

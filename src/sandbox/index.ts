@@ -35,6 +35,15 @@ export interface SandboxComment {
   reactions: Array<{ user: string; content: string }>;
 }
 
+/** How long the app must make no request before the sandbox calls it idle: well above its scheduler's wake-up. */
+const QUIET_MS = 150;
+
+async function isIdle(deliverer: { idle(): Promise<void> }): Promise<boolean> {
+  let settled = false;
+  await Promise.race([deliverer.idle().then(() => (settled = true)), new Promise((resolve) => setTimeout(resolve, 0))]);
+  return settled;
+}
+
 export interface Sandbox {
   /** http://127.0.0.1:<port> (the API is under /api/v3). */
   url: string;
@@ -72,7 +81,10 @@ export interface Sandbox {
   finishRun(id: number, conclusion?: string): SandboxRun;
   setChaos(chaos: Partial<Chaos>): void;
   redeliver(id: string): DeliveryLogEntry;
-  /** Resolves when no webhook is queued or in flight. */
+  /**
+   * Resolves when no webhook is queued or in flight and the app has been quiet for a moment: it answers deliveries
+   * at once and makes its GitHub writes just after (issue 13), so "idle" waits for those writes too.
+   */
   idle(): Promise<void>;
   waitFor<T>(predicate: () => T | Promise<T>, options?: { timeoutMs?: number; intervalMs?: number; message?: string }): Promise<Exclude<T, false | null | undefined | 0 | "">>;
   close(): Promise<void>;
@@ -210,7 +222,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     finishRun: (id, conclusion) => world.engine.finish(id, conclusion),
     setChaos: (chaos) => Object.assign(world.deliverer.chaos, chaos),
     redeliver: (id) => world.deliverer.redeliver(id),
-    idle: () => world.deliverer.idle(),
+    idle: async () => {
+      for (;;) {
+        await world.deliverer.idle();
+        const seen = world.requests.length;
+        await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+        if (world.requests.length === seen && (await isIdle(world.deliverer))) return;
+      }
+    },
     waitFor: (predicate, opts) => waitFor(predicate, opts, world),
     close: async () => {
       if (closed) return;

@@ -5,6 +5,7 @@
 // run dispatched twice and no delivery or verdict lost.
 import { readFileSync } from "node:fs";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { commentConcernsLocate, issueConcernsLocate, workflowRunConcernsLocate } from "../../src/handlers/relevance.js";
 import { findState } from "../../src/render/markers.js";
 import { toggleTask } from "../../src/sandbox/index.js";
 import { encodeMarkerName } from "../../src/render/escape.js";
@@ -45,6 +46,13 @@ function percentiles(values: number[]): { p50: number; p90: number; p99: number;
 }
 
 /** Mean handling time (ms) per event and how many deliveries took over 5 s, from a replica's /metrics histogram. */
+function concernsLocate(event: string, payload: Record<string, unknown>): boolean {
+  if (event === "issue_comment") return commentConcernsLocate(payload as Parameters<typeof commentConcernsLocate>[0]);
+  if (event === "issues") return issueConcernsLocate(payload as Parameters<typeof issueConcernsLocate>[0]);
+  if (event === "workflow_run") return workflowRunConcernsLocate(payload as Parameters<typeof workflowRunConcernsLocate>[0]);
+  return false;
+}
+
 async function handlerTimes(url: string): Promise<Record<string, { n: number; meanMs: number; over5s: number }>> {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
   const out: Record<string, { n: number; meanMs: number; over5s: number }> = {};
@@ -217,7 +225,8 @@ describe("two replicas on one Postgres server", () => {
     ];
     const lost = lostVerdicts(sb, runs);
     const claims = await rig.sql`select count(*)::int as n, count(*) filter (where not done)::int as open from deliveries`;
-    const received = new Set(relay.log.map((d) => d.id));
+    // Deliveries that cannot concern Locate (its own comment edits, above all) are left before any query (issue 13).
+    const received = new Set(relay.log.filter((d) => concernsLocate(d.event, d.payload)).map((d) => d.id));
 
     const figures = {
       seconds: Math.round(elapsed / 100) / 10,
@@ -268,7 +277,7 @@ describe("two replicas on one Postgres server", () => {
     expect(doubles).toEqual([]);
     expect(refused).toEqual([]);
     expect(lost).toEqual([]);
-    // Every delivery id the replicas saw was claimed once and finished.
+    // Every delivery id the replicas saw that concerns Locate was claimed once and finished.
     expect(claims[0]).toEqual({ n: received.size, open: 0 });
     expect(errorLines(a!)).toEqual([]);
     expect(errorLines(b!)).toEqual([]);

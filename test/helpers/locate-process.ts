@@ -17,6 +17,8 @@ export interface LocateProcessOptions {
   readonly databaseUrl?: string;
   /** Minimum ms between content writes per installation; tests want it small. Default 0. */
   readonly writeIntervalMs?: number;
+  /** LOCATE_PROGRESS_EDIT_SECONDS; 0 unless a scenario sets it. */
+  readonly progressEditSeconds?: number;
   /** Default "info": the captured output is what a failing test prints, so it should say what happened. */
   readonly logLevel?: string;
   /** How long to wait for /healthz; PGlite's first start on a loaded 2-core box takes several seconds. Default 60 s. */
@@ -96,6 +98,8 @@ async function startOnPort(options: LocateProcessOptions, port: number): Promise
     PORT: String(port),
     LOG_LEVEL: options.logLevel ?? "info",
     LOCATE_WRITE_INTERVAL_MS: String(options.writeIntervalMs ?? 0),
+    // Scenarios wait for the comment to show each verdict; coalescing progress edits is measured in the bench.
+    LOCATE_PROGRESS_EDIT_SECONDS: String(options.progressEditSeconds ?? 0),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { LOCATE_DATA_DIR: options.dataDir! }),
   };
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });

@@ -126,6 +126,12 @@ export async function claimNextWrite(db: Db, options: ClaimOptions): Promise<Git
   return null;
 }
 
+/** The write is still being made: its claim and its installation's slot hold for another lease. */
+export async function renewClaim(db: Db, write: Pick<GitHubWriteRow, "id" | "installationId">, leaseMs: number): Promise<void> {
+  await db.update(githubWrites).set({ claimedUntil: sql`now() + ${secs(leaseMs)}` }).where(eq(githubWrites.id, write.id));
+  await db.update(installationPacing).set({ busyUntil: sql`now() + ${secs(leaseMs)}` }).where(eq(installationPacing.installationId, write.installationId));
+}
+
 /**
  * The installation's write is over: free it for the next one. A write that reached GitHub starts the interval;
  * `slowUntil` (a secondary rate limit's retry-after) holds every write of the installation until then.
