@@ -80,12 +80,11 @@ export async function claimNextWrite(db: Db, options: ClaimOptions): Promise<Git
       and (p.installation_id is null or (${free}))
     order by w.priority, w.due_at, w.id
     limit 20`);
-  const seen = new Set<number>();
+  const tried = new Set<number>();
   for (const candidate of rowsOf<{ id: number; installation_id: number }>(candidates)) {
     const installationId = Number(candidate.installation_id);
-    if (seen.has(installationId)) continue;
-    seen.add(installationId);
-    const claimed = await db.transaction(async (tx) => {
+    if (tried.has(installationId)) continue;
+    const claimed = await db.transaction(async (tx): Promise<GitHubWriteRow | "held" | null> => {
       const [slot] = await tx
         .insert(installationPacing)
         .values({ installationId, busyUntil: sql`now() + ${secs(options.leaseMs)}` })
@@ -115,13 +114,16 @@ export async function claimNextWrite(db: Db, options: ClaimOptions): Promise<Git
           const waitMs = ((1 - tokens) / CREATIONS_PER_SECOND) * 1000;
           await tx.update(githubWrites).set({ claimedUntil: null, attempts: sql`${githubWrites.attempts} - 1`, dueAt: sql`now() + ${secs(waitMs)}` }).where(eq(githubWrites.id, write.id));
           await tx.update(installationPacing).set({ busyUntil: null }).where(eq(installationPacing.installationId, installationId));
-          return null;
+          return "held";
         }
         await tx.update(installationPacing).set({ creationTokens: Math.max(0, tokens - 1), tokensAt: sql`now()` }).where(eq(installationPacing.installationId, installationId));
       }
       return write;
     });
+    // A new comment held for the creation budget leaves the installation free for its other writes.
+    if (claimed === "held") continue;
     if (claimed) return claimed;
+    tried.add(installationId);
   }
   return null;
 }
