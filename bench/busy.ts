@@ -119,6 +119,8 @@ export async function runBusyBench(options: { quick: boolean; pg: PostgresForBen
     const answered = relay.log.filter((d) => d.ms !== undefined);
     const latencies = answered.map((d) => d.ms!).sort((a, b) => a - b);
     const late = answered.filter((d) => d.ms! > GITHUB_TIMEOUT_MS || d.status === null || d.status >= 300).length;
+    // @octokit/webhooks answers 202 "still processing" when the handlers take over 9 s; they go on after it.
+    const stillProcessing = answered.filter((d) => d.status === 202).length;
     const byReplica = replicas.map((r) => relay!.log.filter((d) => d.target === r.webhookUrl).length);
 
     const stored = await storedHunts(sql);
@@ -156,6 +158,7 @@ export async function runBusyBench(options: { quick: boolean; pg: PostgresForBen
         "webhook p50",
         "webhook p99",
         "webhook max",
+        "202 at 9 s",
         "over 10 s or failed",
         "double dispatches",
         "edits / hunt (max)",
@@ -175,6 +178,7 @@ export async function runBusyBench(options: { quick: boolean; pg: PostgresForBen
           `${fixed(quantile(latencies, 0.5), 0)} ms`,
           `${fixed(p99, 0)} ms`,
           `${fixed(latencies[latencies.length - 1] ?? Number.NaN, 0)} ms`,
+          String(stillProcessing),
           String(late),
           String(doubles.length),
           `${fixed(edits.reduce((a, b) => a + b, 0) / Math.max(1, hunts), 1)} (${Math.max(0, ...edits)})`,
@@ -187,7 +191,7 @@ export async function runBusyBench(options: { quick: boolean; pg: PostgresForBen
         `Two Locate processes (node src/main.ts) on one Postgres database, LOCATE_WRITE_INTERVAL_MS=${WRITE_INTERVAL_MS} (GitHub's one second), the other settings at their defaults; the sandbox (one installation, ${TAGS} tags, runs of 1–3 s) delivers each webhook to one replica chosen at random by a relay in front of both. ${hunts} issues get \`/locate good..bad auto\` one after the other, with no wait: ranges of ${RANGE_TAGS} tags, each holding the hidden first bad ${sb.firstBad.tag} at another place.`,
         `Wall time: from the first command to the last hunt's answer (deadline ${seconds(DEADLINE_MS)}). GitHub writes: every POST, PATCH, PUT and DELETE the sandbox received but installation tokens and GraphQL queries, until ${seconds(QUIET_MS)} passed without one (${[...byRoute.entries()].map(([route, n]) => `${route.replace("/repos/{owner}/{repo}", "")} ${n}`).join(", ")}).`,
         "`writes / s`: writes after the first over the time from the first to the last, by arrival at the sandbox. `most writes in 1 s`: the most that arrived within one second of each other (with 50 ms slack: within 950 ms, as a timer that fires a little late lets the next write land just inside its second); `closest writes`: the shortest gap between two.",
-        "Webhook latency is measured at the relay, next to the replicas: from forwarding a delivery to the replica's answer, which Probot sends once every handler has finished; `over 10 s or failed` counts the deliveries GitHub would have marked failed. Double dispatches: a token dispatched twice, more runs in a round or in flight than `parallel` (the replicas test's check). Edits: PATCHes of each hunt comment in the sandbox's request log; rounds are the app's own numbering.",
+        "Webhook latency is measured at the relay, next to the replicas: from forwarding a delivery to the replica's answer, which Probot sends once every handler has finished, or after 9 s with a 202 (still processing) while the handlers go on (`202 at 9 s`: latencies stop there); `over 10 s or failed` counts the deliveries GitHub would have marked failed. Double dispatches: a token dispatched twice, more runs in a round or in flight than `parallel` (the replicas test's check). Edits: PATCHes of each hunt comment in the sandbox's request log; rounds are the app's own numbering.",
       ],
     };
     const fastWebhooks = p99 < 1000;
@@ -196,7 +200,7 @@ export async function runBusyBench(options: { quick: boolean; pg: PostgresForBen
     const targets: TargetResult[] = [
       {
         target: "busy installation (20 hunts, two replicas, writes at 1 s): webhook p99 < 1 s",
-        measured: `p99 ${fixed(p99, 0)} ms, p50 ${fixed(quantile(latencies, 0.5), 0)} ms, ${late} over 10 s or failed, of ${answered.length}`,
+        measured: `p99 ${fixed(p99, 0)} ms, p50 ${fixed(quantile(latencies, 0.5), 0)} ms, ${stillProcessing} answered 202 at 9 s, ${late} over 10 s or failed, of ${answered.length}`,
         met: fastWebhooks,
       },
       {
