@@ -6,6 +6,7 @@ import { runs as runsTable, versions as versionsTable } from "../src/db/schema.j
 import { parseResultMarker } from "../src/render/markers.js";
 import { Graph, loadHistoryFile } from "../src/sandbox/history.js";
 import { startSandbox } from "../src/sandbox/index.js";
+import type { RequestLogEntry } from "../src/sandbox/index.js";
 import { prng, seedFrom } from "../src/sandbox/prng.js";
 import { syntheticHistory } from "../src/sandbox/synthetic.js";
 import { HISTORIES_DIR, type PostgresForBench, USER, startAppInProcess } from "./harness.js";
@@ -101,6 +102,8 @@ interface HuntCost {
   readonly phases: Phases;
   readonly total: number;
   readonly edits: number;
+  /** PATCHes of the hunt comment itself, by phase. */
+  readonly huntEdits: { readonly resolving: number; readonly rounds: readonly number[]; readonly finding: number; readonly total: number };
   readonly correct: boolean;
   readonly ms: number;
 }
@@ -125,14 +128,17 @@ async function measureHunt(plan: HuntPlan, pg: PostgresForBench): Promise<HuntCo
   let roundOfToken = new Map<string, number>();
   let versions = 0;
   let body = "";
+  let commentId: number | undefined;
   try {
     const issue = await sb.openIssue({ user: USER, title: "Something broke between releases" });
     const command = `/locate ${range.good}..${range.bad} auto${plan.parallel !== undefined ? ` parallel=${plan.parallel}` : ""}`;
     await sb.postComment({ issue, user: USER, body: command });
-    body = await sb.waitFor(
-      () => sb.listComments(issue).find((c) => c.user === sb.botLogin && c.body.includes("<!-- locate:state:found -->"))?.body,
+    const found = await sb.waitFor(
+      () => sb.listComments(issue).find((c) => c.user === sb.botLogin && c.body.includes("<!-- locate:state:found -->")),
       { timeoutMs: 180_000, intervalMs: 20, message: `the hunt ${command} on ${plan.label} to be found` },
     );
+    body = found.body;
+    commentId = found.id;
     await sb.idle();
   } finally {
     await app.stop();
@@ -150,15 +156,18 @@ async function measureHunt(plan: HuntPlan, pg: PostgresForBench): Promise<HuntCo
   }
   const result = parseResultMarker(body);
   const namedSha = result ? sb.tags.find((tag) => tag.name === result.firstBad)?.sha : undefined;
+  const phases = splitPhases(sb.requests, roundOfToken, Math.max(0, ...sb.runs.map((run) => run.completedAt ?? 0)));
+  const huntEdits = (requests: readonly RequestLogEntry[]) => requests.filter((request) => request.route === EDIT_COMMENT && request.path.endsWith(`/issues/comments/${commentId}`)).length;
   return {
     plan,
     range,
     k: plan.parallel ?? 3,
     versions,
     runs: sb.runs.length,
-    phases: splitPhases(sb.requests, roundOfToken, Math.max(0, ...sb.runs.map((run) => run.completedAt ?? 0))),
+    phases,
     total: sb.requests.length,
     edits: sb.requests.filter((request) => request.route === EDIT_COMMENT).length,
+    huntEdits: { resolving: huntEdits(phases.resolving), rounds: phases.rounds.map(huntEdits), finding: huntEdits(phases.finding), total: huntEdits(sb.requests) },
     correct: result !== null && result.candidates.length === 1 && namedSha === sb.firstBad.sha,
     ms: performance.now() - started,
   };
@@ -223,6 +232,38 @@ function endpointRows(hunts: readonly HuntCost[]): string[][] {
     ...rows.map((row) => [row.route, fixed(row.resolving, 1), fixed(row.perRound, 2), fixed(row.finding, 1), fixed(row.total, 1)]),
     ["all requests", fixed(sum((r) => r.resolving), 1), fixed(sum((r) => r.perRound), 2), fixed(sum((r) => r.finding), 1), fixed(sum((r) => r.total), 1)],
   ];
+}
+
+/** Table 2e: how often each hunt's comment is edited, per hunt and per round, against one per round plus the answer. */
+function editsTable(hunts: readonly HuntCost[]): Table {
+  const rows = hunts.map((h) => {
+    const rounds = h.phases.rounds.length;
+    const budget = rounds + 1;
+    return [
+      h.plan.label,
+      String(h.k),
+      String(rounds),
+      String(h.huntEdits.total),
+      String(h.huntEdits.resolving),
+      h.huntEdits.rounds.join(" · "),
+      String(h.huntEdits.finding),
+      fixed(h.huntEdits.total / Math.max(1, rounds), 2),
+      String(Math.max(0, ...h.huntEdits.rounds)),
+      String(budget),
+      mark(h.huntEdits.total <= budget),
+    ];
+  });
+  const total = hunts.reduce((sum, h) => sum + h.huntEdits.total, 0);
+  const rounds = hunts.reduce((sum, h) => sum + h.phases.rounds.length, 0);
+  return {
+    title: "2e. Hunt comment edits per auto-pilot hunt and per round (sandbox, Locate in-process on Postgres)",
+    head: ["history", "k", "rounds", "edits / hunt", "before round 1", "by round", "after the last verdict", "edits / round", "most in a round", "rounds + 1", "≤ rounds + 1"],
+    rows: [...rows, ["all hunts (mean)", "", fixed(rounds / Math.max(1, hunts.length), 1), fixed(total / Math.max(1, hunts.length), 1), "", "", "", fixed(total / Math.max(1, rounds), 2), "", "", ""]],
+    notes: [
+      "The hunts of 2a. Edits are PATCHes of the hunt comment (the one Locate creates and keeps up to date; notifications and replies are other comments), from the sandbox's request log, cut into phases as in 2a: before the first dispatch, each round (from its first dispatch to the next round's), after the last verdict. Writes are not spaced here (LOCATE_WRITE_INTERVAL_MS=0); 3d counts the same edits with writes paced at GitHub's one second.",
+      "Target (issue 13): on auto-pilot, at most one edit per round plus the answer, besides creating the comment: edits / hunt ≤ rounds + 1.",
+    ],
+  };
 }
 
 /** One hunt, every phase a column: which endpoints make a round cost what it costs. */
@@ -422,6 +463,7 @@ export async function runApiCostBench(options: { quick: boolean; pg: PostgresFor
       rows: endpointRows(hunts),
     },
   ];
+  tables.push(editsTable(hunts));
   const details: Table[] = hunts.map(roundsTable);
   const missed = summary.filter((s) => !s.target.met);
   const targets: TargetResult[] = [
@@ -431,6 +473,15 @@ export async function runApiCostBench(options: { quick: boolean; pg: PostgresFor
       met: missed.length === 0,
     },
   ];
+  const overEdits = hunts.filter((h) => h.huntEdits.total > h.phases.rounds.length + 1);
+  targets.push({
+    target: "API: hunt comment edits ≤ 1 per auto-pilot round plus the answer (every hunt)",
+    measured:
+      overEdits.length === 0
+        ? `all ${hunts.length} hunts`
+        : `over in ${overEdits.length} of ${hunts.length} hunts: ${overEdits.map((h) => `${h.plan.label} ${h.huntEdits.total} > ${h.phases.rounds.length + 1}`).join("; ")}`,
+    met: overEdits.length === 0,
+  });
   const wrong = hunts.filter((h) => !h.correct);
   if (wrong.length > 0) targets.push({ target: "API: every hunt names the hidden first bad tag", measured: `wrong in ${wrong.map((h) => h.plan.label).join(", ")}`, met: false });
   return { tables, targets, details };

@@ -4,6 +4,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runApiCostBench, runStartCostBench } from "./api-cost.js";
+import { runBusyBench } from "./busy.js";
 import { runFlakyBench } from "./flaky.js";
 import { type PostgresForBench, startPostgres } from "./harness.js";
 import { runMemoryBench } from "./memory.js";
@@ -24,6 +25,7 @@ const SECTIONS: readonly Section[] = [
   { name: "API cost", run: runApiCostBench },
   { name: "first comment", run: runStartCostBench },
   { name: "webhook handling", run: runWebhookBench },
+  { name: "busy installation", run: runBusyBench },
   { name: "memory", run: runMemoryBench },
 ];
 

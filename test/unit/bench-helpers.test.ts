@@ -1,10 +1,13 @@
 // Correctness of the benchmark's helpers (never its timings): the auto-pilot simulation, the phase split of a request log, the formatting.
+import { Webhooks } from "@octokit/webhooks";
 import { describe, expect, it } from "vitest";
+import { arrivedAt, githubWrites, mostInWindow } from "../../bench/busy.js";
+import { MIX_CYCLE, describeMix, irrelevantMix } from "../../bench/irrelevant.js";
 import { splitPhases } from "../../bench/phases.js";
 import { channelBound, simulateBisection, simulateLocate } from "../../bench/search.js";
 import { ceilLog, quantile, renderTable, spliceResults } from "../../bench/table.js";
 import { prng } from "../../src/sandbox/prng.js";
-import type { RequestLogEntry } from "../../src/sandbox/index.js";
+import type { RequestLogEntry, Sandbox } from "../../src/sandbox/index.js";
 
 const NOISE_FREE = { label: "0 %", falseFailure: 0, falsePass: 0 };
 
@@ -137,5 +140,59 @@ describe("spliceResults (bench --only)", () => {
     expect(after.indexOf("memory re-measured.")).toBeLessThan(after.indexOf("- CPU:"));
     // Headings and order stay as they were.
     expect(after.match(/^#{2,3} .*/gm)).toEqual(before.match(/^#{2,3} .*/gm));
+  });
+});
+
+describe("issue 13's bench helpers", () => {
+  it("counts the most writes inside any window, and leaves tokens and GraphQL out of GitHub's writes", () => {
+    expect(mostInWindow([], 1000)).toBe(0);
+    expect(mostInWindow([0, 1000, 2000, 3000], 1000)).toBe(1);
+    expect(mostInWindow([0, 999, 2000], 1000)).toBe(2);
+    expect(mostInWindow([5000, 0, 10, 20, 3000], 1000)).toBe(3);
+    const entry = (method: string, route: string, at: number, ms = 1): RequestLogEntry => ({ method, route, path: "/", query: "", status: 200, body: null, response: null, at, ms });
+    const writes = githubWrites([
+      entry("POST", "POST /app/installations/{installation_id}/access_tokens", 1),
+      entry("POST", "POST /graphql", 2),
+      entry("GET", "GET /repos/{owner}/{repo}/tags", 3),
+      entry("POST", "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", 4),
+      entry("PATCH", "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", 5),
+    ]);
+    expect(writes.map((w) => w.method)).toEqual(["POST", "PATCH"]);
+    expect(arrivedAt(entry("POST", "x", 100, 7))).toBe(93);
+  });
+
+  it("builds the irrelevant mix its notes describe: half plain comments, a third workflow runs, the rest issues events", async () => {
+    const sb = {
+      installationId: 4_242,
+      repo: { owner: "acme", name: "widgets", id: 77, defaultBranch: "main", htmlUrl: "http://x/acme/widgets", defaultBranchSha: "a".repeat(40) },
+      env: { WEBHOOK_SECRET: "s3cret" },
+    } as unknown as Sandbox;
+    const mix = await irrelevantMix(sb, { cycles: 2, issues: [1, 2, 3], seed: 1 });
+    const cycle = Object.values(MIX_CYCLE).reduce((a, b) => a + b, 0);
+    expect(mix).toHaveLength(2 * cycle);
+    const count = (kind: string) => mix.filter((d) => d.kind === kind).length;
+    expect(mix.filter((d) => d.event === "issue_comment")).toHaveLength(mix.length / 2);
+    expect(mix.filter((d) => d.event === "workflow_run")).toHaveLength(mix.length / 3);
+    expect(mix.filter((d) => d.event === "issues")).toHaveLength(mix.length / 6);
+    for (const action of ["opened", "labeled", "closed"]) expect(count(`issues.${action}`)).toBe(mix.length / 18);
+    const webhooks = new Webhooks({ secret: "s3cret" });
+    for (const d of mix) {
+      const payload = JSON.parse(d.body) as Record<string, any>;
+      expect(await webhooks.verify(d.body, d.signature)).toBe(true);
+      expect(payload.installation.id).toBe(4_242);
+      expect(payload.repository).toMatchObject({ id: 77, name: "widgets", full_name: "acme/widgets", owner: { login: "acme" } });
+      expect(payload.sender.type).toBe("User");
+      expect(d.body).not.toMatch(/\/locate/);
+      if (d.event === "issue_comment") expect(payload.comment.user.type).toBe("User");
+      if (d.event === "issues") expect(payload.action === "closed" ? payload.issue.state : "open").toBe(payload.action === "closed" ? "closed" : "open");
+      if (d.event === "workflow_run") {
+        const run = payload.workflow_run;
+        if (run.event === "push") expect(run.path).toBe(".github/workflows/ci.yml");
+        else expect([run.event, run.path, run.display_title]).toEqual(["workflow_dispatch", ".github/workflows/deploy.yml", "Deploy production"]);
+        expect(run.display_title).not.toMatch(/\[[^\]]*\]/);
+      }
+    }
+    expect(count("workflow_run.completed (push CI)")).toBe(count("workflow_run.requested (deploy by hand)"));
+    expect(describeMix(mix)).toContain("issue_comment.created 36");
   });
 });
