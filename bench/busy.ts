@@ -6,6 +6,7 @@ import postgres from "postgres";
 import { findState, parseResultMarker } from "../src/render/markers.js";
 import { startSandbox } from "../src/sandbox/index.js";
 import type { RequestLogEntry, Sandbox } from "../src/sandbox/index.js";
+import { DEFAULT_OUTBOX_SETTINGS } from "../src/outbox/settings.js";
 import { type LocateProcess, startLocateProcess } from "../test/helpers/locate-process.js";
 import { type WebhookRelay, startWebhookRelay } from "../test/helpers/relays.js";
 import { doubleDispatches, storedHunts, storedRuns } from "../test/helpers/resilience.js";
@@ -75,7 +76,7 @@ export async function runBusyBench(options: { quick: boolean; pg: PostgresForBen
     // Both start at once, as a deployment's replicas do: migrations under the advisory lock.
     replicas.push(
       ...(await Promise.all(
-        ["A", "B"].map(() => startLocateProcess({ env: { ...sb.env }, databaseUrl, writeIntervalMs: WRITE_INTERVAL_MS, logLevel: "warn" })),
+        ["A", "B"].map(() => startLocateProcess({ env: { ...sb.env }, databaseUrl, writeIntervalMs: WRITE_INTERVAL_MS, progressEditSeconds: DEFAULT_OUTBOX_SETTINGS.progressDelayMs / 1000, logLevel: "warn" })),
       )),
     );
     // One replica per delivery, chosen at random, as a load balancer in front of both would.

@@ -4,6 +4,7 @@ import { parseResultMarker, findState } from "../src/render/markers.js";
 import { mostInFlight, startSandbox } from "../src/sandbox/index.js";
 import type { Sandbox, SandboxRun } from "../src/sandbox/index.js";
 import { prng, seedFrom } from "../src/sandbox/prng.js";
+import { DEFAULT_OUTBOX_SETTINGS } from "../src/outbox/settings.js";
 import { startLocateProcess } from "../test/helpers/locate-process.js";
 import { USER, removeDir, tempDir } from "./harness.js";
 import { type SectionResult, type Table, fixed, percent, seconds } from "./table.js";
@@ -49,6 +50,7 @@ async function runScenario(scenario: Scenario, log: (line: string) => void) {
     env: { ...sb.env },
     dataDir,
     writeIntervalMs: scenario.writeIntervalMs,
+    progressEditSeconds: DEFAULT_OUTBOX_SETTINGS.progressDelayMs / 1000,
     logLevel: "warn",
   });
   sb.setWebhookTarget(locate.webhookUrl);
