@@ -44,12 +44,9 @@ async function takeOverUnfinished(db: Store["db"], id: string, event: string): P
  */
 export function guarded<C extends Context>(runtime: Runtime, concernsLocate: (payload: C["payload"]) => boolean, handler: (context: C) => Promise<void>) {
   return async (context: C): Promise<void> => {
-    const delivery = metrics.startDelivery(context);
     // Most deliveries of an installation are not Locate's: they are counted and left before any query.
-    if (!concernsLocate(context.payload)) {
-      delivery.end("ignored");
-      return;
-    }
+    if (!concernsLocate(context.payload)) return metrics.countIgnored(context);
+    const delivery = metrics.startDelivery(context);
     // Every line a handler logs carries the delivery, installation and repository; each delivery is counted and timed.
     context.log = context.log.child(deliveryBindings(context));
     const { db } = runtime.store;

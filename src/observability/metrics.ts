@@ -97,6 +97,11 @@ export class LocateMetrics {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
+  /** A delivery left before any work (issue 13): counted, not timed, so the busiest path costs one increment. */
+  countIgnored(context: { readonly name: string; readonly payload: unknown }): void {
+    this.webhooks.inc({ event: eventLabel(context), outcome: "ignored" });
+  }
+
   /**
    * Starts timing one delivery; `end` counts it with its outcome. A delivery the handler marked with markIgnored
    * is counted as `ignored` even when the boundary reports `handled`.
