@@ -179,7 +179,7 @@ export async function runWebhookBench(options: { quick: boolean; pg: PostgresFor
   const warmup = options.quick ? 30 : 50;
   // The mix is measured in several runs per server, alternating which goes first, so a passing load on the machine
   // falls on both alike; a 90 % target needs that more than the 50 % one of the recorded traffic.
-  const mixTrials = options.quick ? 2 : 3;
+  const mixTrials = options.quick ? 2 : 6;
   // Both processes compile their hot paths during the first few hundred deliveries: the mix's warm-up covers that.
   const mixWarmup = options.quick ? 100 : 300;
   const recordedHunts = options.quick ? 2 : 4;

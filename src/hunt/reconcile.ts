@@ -40,6 +40,8 @@ async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow,
   const { hunt } = snapshot;
   const repo = repoOf(hunt);
   const age = now.getTime() - row.createdAt.getTime();
+  // A dispatch still waiting in the outbox (behind the installation's pace) has no run to look for yet.
+  if (row.status === "dispatching" && (await dispatchWaiting(deps.store.db, row.id))) return false;
   let run: RunInfo | null = null;
   // A run whose webhooks keep arriving needs no polling: only runs quiet for a while cost a request.
   const quiet = now.getTime() - row.updatedAt.getTime() >= quietMs;
@@ -49,7 +51,7 @@ async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow,
     // A run found finished by polling gets its reason too (issue 14); only in-flight rows get here, so once per attempt.
     const seen = await withRunReason(deps.gh, hunt, observationOf(run), deps.log);
     if (metrics.countRunObservation(row, seen, await applyRunObservation(deps.store.db, row, seen))) return true;
-  } else if (quiet && row.status === "dispatching" && age > dispatchGraceMs && !(await dispatchWaiting(deps.store.db, row.id))) {
+  } else if (quiet && row.status === "dispatching" && age > dispatchGraceMs) {
     // No run carries the token: the dispatch never reached GitHub. The version counts as untested again.
     await markDispatchFailed(deps.store.db, row.id, "dispatch was interrupted; the version can be run again");
     return true;
@@ -62,7 +64,7 @@ async function reconcileRun(deps: HuntDeps, snapshot: HuntSnapshot, row: RunRow,
   return false;
 }
 
-/** The run's dispatch is still in the outbox (behind the installation's pace): not interrupted, just not made yet. */
+/** The run's dispatch is still in the outbox: not interrupted, just not made yet. */
 async function dispatchWaiting(db: Store["db"], runRowId: number): Promise<boolean> {
   const [row] = await db.select({ id: githubWrites.id }).from(githubWrites).where(eq(githubWrites.key, `dispatch:${runRowId}`));
   return row !== undefined;
