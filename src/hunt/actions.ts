@@ -92,9 +92,11 @@ export async function applyHuntCommand(deps: HuntDeps, huntId: number, command: 
       await advanceHunt(deps, huntId);
       return null;
     case "cancel": {
-      await updateHunt(db, huntId, { state: "cancelled", notice: `Cancelled by @${actor}.` });
-      await recordEvent(db, huntId, actor, "cancel");
-      const cancelled = await cancelRunsInFlight(db, snapshot);
+      const cancelled = await db.transaction(async (tx) => {
+        await updateHunt(tx, huntId, { state: "cancelled", notice: `Cancelled by @${actor}.` });
+        await recordEvent(tx, huntId, actor, "cancel");
+        return cancelRunsInFlight(tx, snapshot);
+      });
       return cancelled > 0 ? `Cancelled the hunt and ${cancelled} run${cancelled === 1 ? "" : "s"} in flight.` : null;
     }
   }

@@ -119,10 +119,13 @@ async function failOnEnd(deps: HuntDeps, snapshot: HuntSnapshot, search: SearchV
     end === "good"
       ? `The good end ${name} fails too (${sure} sure, from the runs of the versions near it), so the regression is older than this range, or the reproduction fails everywhere. Start again from an older good tag.`
       : `The bad end ${name} passes (${sure} sure, from the runs of the versions near it), so the reproduction does not show the bug in this range. Check the workflow, or start again with a bad tag that fails.`;
-  await updateHunt(deps.store.db, hunt.id, { state: "failed", notice });
-  await recordEvent(deps.store.db, hunt.id, "locate", "endpoint-check-failed", { end, tag: name, probability: end === "good" ? search.olderThanGood : search.badPasses });
-  await addFlakeEvidence(deps.store.db, hunt.repoId, hunt.workflow, search.evidence);
-  await cancelRunsInFlight(deps.store.db, snapshot);
+  // The new state and the cancels it implies commit together.
+  await deps.store.db.transaction(async (tx) => {
+    await updateHunt(tx, hunt.id, { state: "failed", notice });
+    await recordEvent(tx, hunt.id, "locate", "endpoint-check-failed", { end, tag: name, probability: end === "good" ? search.olderThanGood : search.badPasses });
+    await addFlakeEvidence(tx, hunt.repoId, hunt.workflow, search.evidence);
+    await cancelRunsInFlight(tx, snapshot);
+  });
   deps.log.info({ huntId: hunt.id, end }, "an end of the range does not hold; hunt stopped");
 }
 
@@ -177,18 +180,20 @@ async function declareFound(deps: HuntDeps, snapshot: HuntSnapshot, search: Sear
     search.outcome === "stuck"
       ? `No run can make this surer: the versions that could tell the possibilities apart gave no verdict. The answer is ${percent(search.probability)} likely; \`/locate retry <tag>\` or a verdict by hand can settle it.`
       : null;
-  await updateHunt(deps.store.db, hunt.id, {
-    state: "found",
-    notice,
-    result: {
-      compareUrl: compareUrl(hunt.repoUrl, lastGood.names[0] ?? lastGood.sha, firstBad.names[0] ?? firstBad.sha),
-      probability: search.probability,
-      ...details,
-    },
+  await deps.store.db.transaction(async (tx) => {
+    await updateHunt(tx, hunt.id, {
+      state: "found",
+      notice,
+      result: {
+        compareUrl: compareUrl(hunt.repoUrl, lastGood.names[0] ?? lastGood.sha, firstBad.names[0] ?? firstBad.sha),
+        probability: search.probability,
+        ...details,
+      },
+    });
+    await recordEvent(tx, hunt.id, "locate", "found", { firstBad: firstBad.names[0], lastGood: lastGood.names[0], probability: search.probability });
+    await addFlakeEvidence(tx, hunt.repoId, hunt.workflow, search.evidence);
+    await failWaitingRuns(tx, hunt.id, "not dispatched: the answer was found");
   });
-  await recordEvent(deps.store.db, hunt.id, "locate", "found", { firstBad: firstBad.names[0], lastGood: lastGood.names[0], probability: search.probability });
-  await addFlakeEvidence(deps.store.db, hunt.repoId, hunt.workflow, search.evidence);
-  await failWaitingRuns(deps.store.db, hunt.id, "not dispatched: the answer was found");
   deps.log.info({ huntId: hunt.id, firstBad: firstBad.names[0], probability: search.probability }, "first bad version found");
 }
 

@@ -109,8 +109,10 @@ async function issueGone(deps: WriteDeps, hunt: HuntRow, error: unknown): Promis
   await deps.queue.run(hunt.id, async () => {
     const snapshot = await loadSnapshot(deps.store.db, hunt.id);
     if (!snapshot || (snapshot.hunt.state !== "searching" && snapshot.hunt.state !== "paused")) return;
-    await updateHunt(deps.store.db, hunt.id, { state: "failed", notice: `The issue could not be written to (HTTP ${status}).` });
-    await cancelRunsInFlight(deps.store.db, snapshot);
+    await deps.store.db.transaction(async (tx) => {
+      await updateHunt(tx, hunt.id, { state: "failed", notice: `The issue could not be written to (HTTP ${status}).` });
+      await cancelRunsInFlight(tx, snapshot);
+    });
   });
   return true;
 }
