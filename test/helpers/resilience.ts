@@ -19,7 +19,7 @@ export interface Rig {
   /** Every process launched so far, oldest first. */
   readonly processes: LocateProcess[];
   /** Starts a Locate process on the rig's database and points the sandbox's webhooks at it (unless `webhooks: false`). */
-  launch(label: string, options?: { env?: Record<string, string>; webhooks?: boolean }): Promise<LocateProcess>;
+  launch(label: string, options?: { env?: Record<string, string>; webhooks?: boolean; writeIntervalMs?: number }): Promise<LocateProcess>;
 }
 
 /** Simulated runs are quick: these tests are about what survives, not about waiting. */
@@ -55,7 +55,7 @@ export async function startRig(options: SandboxOptions & { seed: number; appEnv?
       const locate = await startLocateProcess({
         env: { ...sb.env, GHE_HOST: proxy.host, ...appEnv, ...launchOptions.env },
         databaseUrl: database.url,
-        writeIntervalMs: 0,
+        writeIntervalMs: launchOptions.writeIntervalMs ?? 0,
       });
       attachToTest(locate, label);
       processes.push(locate);
