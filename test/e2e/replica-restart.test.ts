@@ -43,7 +43,7 @@ describe("two replicas writing at a pace, one killed while writes wait", () => {
       timeoutMs: 15_000,
       message: "every command answered",
     });
-    const [{ waiting }] = await rig.sql<{ waiting: number }[]>`select count(*)::int as waiting from github_writes`;
+    const waiting = (await rig.sql<{ n: number }[]>`select count(*)::int as n from github_writes`)[0]?.n ?? 0;
     relay.targets = [b.webhookUrl];
     await a.kill();
 
