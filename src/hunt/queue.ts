@@ -24,11 +24,6 @@ export class HuntQueue {
     return queue;
   }
 
-  /** How many tasks of this hunt wait behind the running one. */
-  waiting(huntId: number): number {
-    return this.#queues.get(huntId)?.size ?? 0;
-  }
-
   /** Resolves when every queued task has finished (graceful shutdown). */
   async drain(): Promise<void> {
     await Promise.all([...this.#queues.values()].map((queue) => queue.onIdle()));

@@ -53,7 +53,9 @@ export async function performWrite(deps: WriteDeps, write: GitHubWriteRow): Prom
  */
 export async function abandonWrite(deps: Pick<WriteDeps, "store" | "log">, write: GitHubWriteRow, error: unknown): Promise<void> {
   const request: WriteRequest = write.request;
-  deps.log.error({ err: error, writeId: write.id, kind: request.kind, huntId: write.huntId, status: httpStatus(error) }, "GitHub write abandoned");
+  // A 👀 or a cancel that cannot be made changes nothing for the hunt; anything else is worth an operator's look.
+  const level = request.kind === "reaction" || request.kind === "cancel" ? "warn" : "error";
+  deps.log[level]({ err: error, writeId: write.id, kind: request.kind, huntId: write.huntId, status: httpStatus(error) }, "GitHub write abandoned");
   if (request.kind === "dispatch") {
     const row = await getRun(deps.store.db, request.runRowId);
     if (row?.status !== "dispatching") return;

@@ -173,10 +173,13 @@ export async function dropWrite(db: Db, id: number): Promise<void> {
   await db.delete(githubWrites).where(eq(githubWrites.id, id));
 }
 
-/** When the next write could go (for the scheduler's sleep), or null when none waits. */
+/**
+ * When the next write could go (for the scheduler's sleep), or null when none waits. An installation busy with a
+ * write counts as free when its claim runs out; the scheduler that makes the write wakes the others of its process.
+ */
 export async function nextWriteAt(db: Db): Promise<Date | null> {
   const result = await db.execute<{ at: string | Date | null }>(sql`
-    select min(greatest(w.due_at, coalesce(p.next_at, w.due_at), coalesce(w.claimed_until, w.due_at))) as at
+    select min(greatest(w.due_at, coalesce(p.next_at, w.due_at), coalesce(p.busy_until, w.due_at), coalesce(w.claimed_until, w.due_at))) as at
     from github_writes w left join installation_pacing p on p.installation_id = w.installation_id`);
   const at = rowsOf<{ at: string | Date | null }>(result)[0]?.at ?? null;
   return at === null ? null : new Date(at);
