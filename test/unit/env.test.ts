@@ -15,6 +15,7 @@ const VALID = {
   DATABASE_URL: "postgres://locate:pw@db.internal:5432/locate",
   LOCATE_DATA_DIR: "/var/lib/locate",
   LOCATE_WRITE_INTERVAL_MS: "1000",
+  LOCATE_PROGRESS_EDIT_SECONDS: "2.5",
   LOCATE_RECONCILE_SECONDS: "60",
   LOCATE_VERSIONS_SOURCE: "graphql",
 };
@@ -37,7 +38,7 @@ function failure(source: Source): string {
 
 describe("loadEnv accepts", () => {
   it("a complete valid environment, with numbers coerced", () => {
-    expect(load(VALID)).toEqual({ ...VALID, PORT: 3000, LOCATE_WRITE_INTERVAL_MS: 1000, LOCATE_RECONCILE_SECONDS: 60 });
+    expect(load(VALID)).toEqual({ ...VALID, PORT: 3000, LOCATE_WRITE_INTERVAL_MS: 1000, LOCATE_PROGRESS_EDIT_SECONDS: 2.5, LOCATE_RECONCILE_SECONDS: 60 });
   });
 
   it("an empty environment: every setting is optional", () => {
@@ -72,6 +73,7 @@ describe("loadEnv accepts", () => {
       DATABASE_URL: undefined,
       GHE_PROTOCOL: undefined,
       LOCATE_WRITE_INTERVAL_MS: 1000,
+      LOCATE_PROGRESS_EDIT_SECONDS: 2.5,
       LOCATE_RECONCILE_SECONDS: 60,
     });
     // Unset, not "the empty value": DATABASE_URL="" means PGlite, not a bad URL.
@@ -100,6 +102,8 @@ describe("loadEnv rejects, naming the variable", () => {
     ["LOG_LEVEL", "loud", /expected one of/],
     ["WEBHOOK_PATH", "api/github/webhooks", /start with "\/"/],
     ["LOCATE_WRITE_INTERVAL_MS", "60001", /<=60000/],
+    ["LOCATE_PROGRESS_EDIT_SECONDS", "-1", />=0/],
+    ["LOCATE_PROGRESS_EDIT_SECONDS", "a minute", /expected number/],
     ["LOCATE_RECONCILE_SECONDS", "0", />=1/],
     ["LOCATE_VERSIONS_SOURCE", "soap", /must be auto, graphql or rest/],
   ])("%s=%s", (name, value, problem) => {
