@@ -83,6 +83,16 @@ async function sendAll(target: ServerProcess, deliveries: readonly PreparedDeliv
   if (failed.length > 0) throw new Error(`memory: deliveries answered ${failed.map(([s, n]) => `${s}×${n}`).join(", ")}`);
 }
 
+/**
+ * Waits for the app's write scheduler to post every seeded hunt's comment (issue 13: deliveries are answered first,
+ * the writes follow, one at a time per installation), so memory is sampled with the hunts' writes done.
+ */
+async function waitRendered(sb: Sandbox, seeded: readonly SeededRun[]): Promise<void> {
+  await sb
+    .waitFor(() => seeded.every((run) => sb.listComments(run.issue).some((c) => c.body.includes("<!-- locate:hunt:"))), { timeoutMs: 300_000, intervalMs: 250 })
+    .catch(() => undefined);
+}
+
 /** Fails unless every seeded hunt's comment is now the app's render: proof that each went all the way through the app. */
 function assertRendered(sb: Sandbox, seeded: readonly SeededRun[]): void {
   const unrendered = seeded.filter((run) => !sb.listComments(run.issue).some((c) => c.body.includes("<!-- locate:hunt:"))).length;
@@ -124,6 +134,7 @@ async function measureApp(pg: PostgresForBench, levels: readonly number[], compi
         const deliveries = await Promise.all(added.map((run) => runInProgress(sb, webhooks, run)));
         // As many deliveries to the twin, all about its same few hunts (each with a new delivery id, so each is handled).
         await Promise.all([send(app, deliveries), send(twin, deliveries.map((_, i) => twinDeliveries[i % TWIN_HUNTS] as PreparedDelivery))]);
+        await waitRendered(sb, seeded);
       }
       const [memory, idle] = await Promise.all([app.memory(), twin.memory()]);
       samples.push({ hunts: level, ...memory, twin: idle });
@@ -176,6 +187,7 @@ async function measureAppPglite(levels: readonly number[], compiled: CompiledBen
       if (seeded.length > 0) {
         const deliveries = await Promise.all(seeded.map((run) => runInProgress(sb, webhooks, run)));
         await Promise.all([sendAll(app, deliveries), sendAll(twin, deliveries.map((_, i) => twinDeliveries[i % TWIN_HUNTS] as PreparedDelivery))]);
+        await waitRendered(sb, seeded);
       }
       const [memory, idle] = await Promise.all([app.memory(), twin.memory()]);
       samples.push({ hunts: level, ...memory, twin: idle });
@@ -305,7 +317,7 @@ export async function runMemoryBench(options: { quick: boolean; pg: PostgresForB
       ...rowsOf("embedded PGlite store alone", pglite),
     ],
     notes: [
-      `Hunts in flight: written with the app's own queries (${TAGS} versions, the core's first 3 picks running, one event), each on its own issue by a distinct user. In the app's process each is then handled once over HTTP (a signed workflow_run.in_progress: delivery record, lookups, per-hunt queue and lock, snapshot, render, comment edit).`,
+      `Hunts in flight: written with the app's own queries (${TAGS} versions, the core's first 3 picks running, one event), each on its own issue by a distinct user. In the app's process each is then handled once over HTTP (a signed workflow_run.in_progress: delivery record, lookups, per-hunt queue and lock, the comment write stored; then the write scheduler renders and posts each comment, and memory is sampled once all are posted).`,
       "RSS = process.memoryUsage().rss after forced GCs (--expose-gc), the lowest of five readings over a second; anon RSS = RssAnon of /proc/self/status (heaps and WASM memory, without node's own code). Each process is measured at every level at the same moment as a twin started alongside that does the same work on a fixed few hunts (the same number of deliveries, about 8 hunts; or of snapshot reads, of 1 hunt), whose reading is subtracted: where the kernel reclaims cold pages (DAMON here) RSS drifts by tens of MB within a minute, and only a twin as busy as the process keeps as many pages warm.",
       `Every process runs with \`npm start\`'s node flags (${startFlags().join(" ")}), as the image does, from JavaScript compiled by tsc and run by plain node, as in production (no tsx loader in the measured processes). The app on embedded PGlite is restarted at each level (one process owns a PGlite directory, so the bench writes the hunts while it is stopped) and then handles every hunt in flight once; its twin restarts alongside.`,
       "The embedded PGlite store alone, seeded and read back, stays flat; the app on PGlite grows with hunts in flight by what the app on a Postgres server grows (the app's own part, outside the V8 heap) plus PGlite's page cache (shared_buffers, capped at 16 MB) and caches filling as more distinct rows are read and written.",
