@@ -41,11 +41,12 @@ export interface ActOptions {
 export async function actOnHunt<T>(deps: HuntDeps, huntId: number, fn: () => Promise<T>, options: ActOptions = {}): Promise<T> {
   return deps.queue.run(huntId, () =>
     withLogContext({ huntId }, async () => {
-      const value = await fn();
       const asked = options.urgency === undefined ? "progress" : options.urgency;
+      const before = asked === null ? undefined : (await getHunt(deps.store.db, huntId))?.state;
+      const value = await fn();
       if (asked !== null) {
         const hunt = await getHunt(deps.store.db, huntId);
-        if (hunt) await markCommentDue(deps.store.db, hunt, commentUrgency(hunt, asked));
+        if (hunt) await markCommentDue(deps.store.db, hunt, commentUrgency(hunt, asked, before));
       }
       return value;
     }),
@@ -53,12 +54,13 @@ export async function actOnHunt<T>(deps: HuntDeps, huntId: number, fn: () => Pro
 }
 
 /**
- * The first comment and a hunt that stopped searching (found, failed, paused, cancelled) are what people wait for;
- * in manual mode each verdict is, since the next tick depends on it. Auto-pilot's progress waits for its round.
+ * The first comment and a hunt that just stopped searching or started again (found, failed, paused, cancelled,
+ * resumed) are what people wait for; in manual mode each verdict is, since the next tick depends on it. Auto-pilot's
+ * progress waits for its round, and so does a late verdict on a hunt that already ended.
  */
-export function commentUrgency(hunt: HuntRow, asked: CommentUrgency): CommentUrgency {
-  if (hunt.commentId === null || hunt.state !== "searching") return "now";
-  if (!hunt.autopilot && asked === "progress") return "round";
+export function commentUrgency(hunt: HuntRow, asked: CommentUrgency, stateBefore?: HuntRow["state"]): CommentUrgency {
+  if (hunt.commentId === null || (stateBefore !== undefined && stateBefore !== hunt.state)) return "now";
+  if (!hunt.autopilot && hunt.state === "searching" && asked === "progress") return "round";
   return asked;
 }
 

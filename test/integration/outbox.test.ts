@@ -116,11 +116,17 @@ describe("the outbox in the database (PGlite)", () => {
     expect(row).toMatchObject({ priority: PRIORITY.progress, revision: 3 });
     const claimed = await claimNextWrite(store.db, CLAIM);
     expect(claimed?.id).toBe(row!.id);
-    // A change while the edit is being written: the row stays, to be written again with the newer state.
-    await markCommentDue(store.db, hunt, "now");
+    // A change while the edit is being written: the row stays, to be written again with the newer state, when the
+    // newer change is due (not at once because the edit in flight was).
+    await markCommentDue(store.db, hunt, "progress");
     await finishWrite(store.db, claimed!);
+    const [later] = await pendingWrites(store.db, hunt.id);
+    expect(later).toMatchObject({ priority: PRIORITY.progress, revision: 4, claimedUntil: null });
+    expect(later!.dueAt.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    await markCommentDue(store.db, hunt, "now");
     const [again] = await pendingWrites(store.db, hunt.id);
-    expect(again).toMatchObject({ priority: PRIORITY.people, revision: 4, claimedUntil: null });
+    expect(again).toMatchObject({ priority: PRIORITY.people, revision: 5, claimedUntil: null });
+    expect(again!.dueAt.getTime()).toBeLessThanOrEqual(Date.now());
     await releaseInstallation(store.db, 1, { wrote: true, intervalMs: 0 });
     const second = await claimNextWrite(store.db, CLAIM);
     await finishWrite(store.db, second!);

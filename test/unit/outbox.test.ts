@@ -34,16 +34,19 @@ describe("write keys", () => {
 });
 
 describe("how soon a hunt's comment is edited", () => {
-  it("at once for the first comment, a hunt that stopped searching, and a person's action", () => {
+  it("at once for the first comment, a hunt that just stopped searching (or resumed), and a person's action", () => {
     expect(commentUrgency(hunt({ commentId: null }), "progress")).toBe("now");
-    for (const state of ["found", "failed", "paused", "cancelled"] as const) expect(commentUrgency(hunt({ state }), "progress")).toBe("now");
-    expect(commentUrgency(hunt({}), "now")).toBe("now");
+    for (const state of ["found", "failed", "paused", "cancelled"] as const) expect(commentUrgency(hunt({ state }), "progress", "searching")).toBe("now");
+    expect(commentUrgency(hunt({}), "progress", "paused")).toBe("now");
+    expect(commentUrgency(hunt({}), "now", "searching")).toBe("now");
     expect(commentPriority("now")).toBe(PRIORITY.people);
   });
 
-  it("auto-pilot's verdicts wait for the round; a manual hunt's are worth an edit of their own", () => {
-    expect(commentUrgency(hunt({}), "progress")).toBe("progress");
-    expect(commentUrgency(hunt({ autopilot: false }), "progress")).toBe("round");
+  it("auto-pilot's verdicts wait for the round, as do late verdicts of an ended hunt; a manual hunt's are worth an edit of their own", () => {
+    expect(commentUrgency(hunt({}), "progress", "searching")).toBe("progress");
+    expect(commentUrgency(hunt({ state: "found" }), "progress", "found")).toBe("progress");
+    expect(commentUrgency(hunt({ state: "found", autopilot: false }), "progress", "found")).toBe("progress");
+    expect(commentUrgency(hunt({ autopilot: false }), "progress", "searching")).toBe("round");
     expect(commentPriority("round")).toBe(PRIORITY.progress);
     expect(PRIORITY.people).toBeLessThan(PRIORITY.ci);
     expect(PRIORITY.ci).toBeLessThan(PRIORITY.progress);

@@ -26,15 +26,17 @@ export async function enqueueWrite(
 ): Promise<void> {
   const priority = write.priority ?? priorityOf(write.request);
   const dueAt = sql`now() + make_interval(secs => ${(write.delayMs ?? 0) / 1000})`;
+  const inFlight = sql`coalesce(${githubWrites.claimedUntil} > now(), false)`;
   await db
     .insert(githubWrites)
     .values({ installationId: write.installationId, huntId: write.huntId ?? null, key: writeKey(write.request), priority, dueAt, request: write.request })
     .onConflictDoUpdate({
       target: githubWrites.key,
+      // While the waiting write is being made, it already serves its own due time: the newer request keeps its own.
       set: {
         request: sql`excluded.request`,
-        priority: sql`least(${githubWrites.priority}, excluded.priority)`,
-        dueAt: sql`least(${githubWrites.dueAt}, excluded.due_at)`,
+        priority: sql`case when ${inFlight} then excluded.priority else least(${githubWrites.priority}, excluded.priority) end`,
+        dueAt: sql`case when ${inFlight} then excluded.due_at else least(${githubWrites.dueAt}, excluded.due_at) end`,
         revision: sql`${githubWrites.revision} + 1`,
       },
     });
