@@ -54,12 +54,13 @@ export async function actOnHunt<T>(deps: HuntDeps, huntId: number, fn: () => Pro
 }
 
 /**
- * The first comment and a hunt that just stopped searching or started again (found, failed, paused, cancelled,
- * resumed) are what people wait for; in manual mode each verdict is, since the next tick depends on it. Auto-pilot's
- * progress waits for its round, and so does a late verdict on a hunt that already ended.
+ * A hunt that just stopped searching or started again (found, failed, paused, cancelled, resumed) is what people
+ * wait for, as are the first comment and a person's command (their callers ask for `now`); in manual mode each
+ * verdict is, since the next tick depends on it. Auto-pilot's progress waits for its round, and so does a late
+ * verdict on a hunt that already ended, or a run's news while the first comment is still being posted.
  */
 export function commentUrgency(hunt: HuntRow, asked: CommentUrgency, stateBefore?: HuntRow["state"]): CommentUrgency {
-  if (hunt.commentId === null || (stateBefore !== undefined && stateBefore !== hunt.state)) return "now";
+  if (stateBefore !== undefined && stateBefore !== hunt.state) return "now";
   if (!hunt.autopilot && hunt.state === "searching" && asked === "progress") return "round";
   return asked;
 }

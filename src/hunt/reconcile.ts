@@ -111,7 +111,7 @@ export async function reconcileAll(deps: ReconcilerDeps, now = new Date()): Prom
   // Active hunts, and hunts that changed lately: a process that died between storing "found" (or a late verdict)
   // and editing the comment leaves a stale comment that only a render can fix.
   const rows = await db
-    .select({ id: hunts.id, installationId: hunts.installationId })
+    .select({ id: hunts.id, installationId: hunts.installationId, commentId: hunts.commentId })
     .from(hunts)
     .where(
       or(
@@ -121,7 +121,7 @@ export async function reconcileAll(deps: ReconcilerDeps, now = new Date()): Prom
       ),
     );
   let changed = 0;
-  for (const { id, installationId } of rows) {
+  for (const { id, installationId, commentId } of rows) {
     try {
       const gh = await deps.authFor(installationId);
       const huntDeps: HuntDeps = { store: deps.store, queue: deps.queue, gh, log: deps.log.child({ huntId: id }) };
@@ -131,7 +131,8 @@ export async function reconcileAll(deps: ReconcilerDeps, now = new Date()): Prom
         const count = await reconcileRuns(huntDeps, snapshot, now, deps.dispatchGraceMs, deps.quietMs);
         await advanceHunt(huntDeps, id);
         return count;
-      });
+        // A hunt whose first comment was never scheduled (a process died right after storing it) gets it at once.
+      }, { urgency: commentId === null ? "now" : "progress" });
     } catch (error) {
       deps.log.error({ err: error, huntId: id }, "reconciling the hunt failed; the next pass retries");
     }

@@ -34,8 +34,10 @@ describe("write keys", () => {
 });
 
 describe("how soon a hunt's comment is edited", () => {
-  it("at once for the first comment, a hunt that just stopped searching (or resumed), and a person's action", () => {
-    expect(commentUrgency(hunt({ commentId: null }), "progress")).toBe("now");
+  it("at once for a hunt that just stopped searching (or resumed), and for what a person asked (the first comment among it)", () => {
+    // A run's news while the first comment is being posted does not call for a second write right after it.
+    expect(commentUrgency(hunt({ commentId: null }), "progress", "searching")).toBe("progress");
+    expect(commentUrgency(hunt({ commentId: null }), "now", "searching")).toBe("now");
     for (const state of ["found", "failed", "paused", "cancelled"] as const) expect(commentUrgency(hunt({ state }), "progress", "searching")).toBe("now");
     expect(commentUrgency(hunt({}), "progress", "paused")).toBe("now");
     expect(commentUrgency(hunt({}), "now", "searching")).toBe("now");
