@@ -14,8 +14,6 @@ export type WriteRequest =
   /** Ask GitHub to stop a run the hunt no longer needs. */
   | { readonly kind: "cancel"; readonly repo: RepoRef; readonly runId: number };
 
-export type WriteKind = WriteRequest["kind"];
-
 /**
  * Order within an installation, lowest first: what people wait for (replies, the first comment, the answer), then
  * dispatches and cancels (CI time is the slow part of a hunt), then progress edits of hunt comments.

@@ -171,10 +171,6 @@ export async function retryWrite(db: Db, id: number, delayMs: number, error: str
     .where(eq(githubWrites.id, id));
 }
 
-export async function dropWrite(db: Db, id: number): Promise<void> {
-  await db.delete(githubWrites).where(eq(githubWrites.id, id));
-}
-
 /**
  * When the next write could go (for the scheduler's sleep), or null when none waits. An installation busy with a
  * write counts as free when its claim runs out; the scheduler that makes the write wakes the others of its process.
