@@ -52,4 +52,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1 and receives SIGTERM itself; src/main.ts then stops the server and closes the database.
 # The flags are `npm start`'s (package.json), for the memory they save: see the README's "Memory" section.
-CMD ["node", "--max-semi-space-size=16", "--liftoff-only", "dist/src/main.js"]
+CMD ["node", "--max-semi-space-size=16", "--liftoff-only", "--no-allocation-site-pretenuring", "dist/src/main.js"]

@@ -6,7 +6,7 @@ import { Agent, request } from "node:http";
 import { Webhooks } from "@octokit/webhooks";
 import { startSandbox } from "../src/sandbox/index.js";
 import type { Sandbox } from "../src/sandbox/index.js";
-import { type PostgresForBench, ServerProcess, USER, appEnv } from "./harness.js";
+import { type PostgresForBench, ServerProcess, USER, appEnv, startFlags } from "./harness.js";
 import { MIX_CYCLE, describeMix, irrelevantMix } from "./irrelevant.js";
 import { type SectionResult, type Table, type TargetResult, fixed, integer, mark, quantile, seconds } from "./table.js";
 
@@ -188,9 +188,11 @@ export async function runWebhookBench(options: { quick: boolean; pg: PostgresFor
   try {
     const databaseUrl = await options.pg.newDatabase("webhooks");
     const env = appEnv(sb.env, 0, { databaseUrl });
-    const locate = await ServerProcess.start({ kind: "start", app: "locate", env, privateKey: sb.env.PRIVATE_KEY });
+    // Both with `npm start`'s node flags: production's garbage-collector settings, and the same for the baseline.
+    const nodeFlags = startFlags();
+    const locate = await ServerProcess.start({ kind: "start", app: "locate", env, privateKey: sb.env.PRIVATE_KEY }, { nodeFlags });
     servers.push(locate);
-    const bare = await ServerProcess.start({ kind: "start", app: "bare", env, privateKey: sb.env.PRIVATE_KEY });
+    const bare = await ServerProcess.start({ kind: "start", app: "bare", env, privateKey: sb.env.PRIVATE_KEY }, { nodeFlags });
     servers.push(bare);
     // Recorded first: the hunts stay in Locate's database while the mix is measured, as they would in an installation.
     const { deliveries, issues } = await recordDeliveries(sb, locate, recordedHunts);
@@ -286,7 +288,7 @@ export async function runWebhookBench(options: { quick: boolean; pg: PostgresFor
       rows,
       notes: [
         `Deliveries recorded from ${recordedHunts} auto-pilot hunts on a ${RECORD_TAGS}-tag sandbox repository (${deliveries.length} deliveries: ${recordedText}), replayed in order, signed with the app's secret, each with a new X-GitHub-Delivery id; ${warmup} warm-up deliveries first.`,
-        "Each server runs in its own process; latency is from sending the request to the end of the response, which Probot sends once every handler has finished. The bare app is Probot's Server with handlers that return at once.",
+        "Each server runs in its own process; latency is from sending the request to the end of the response, which Probot sends once every handler has finished. The bare app is Probot's Server with handlers that return at once. Both run with `npm start`'s node flags.",
         "Locate does its real work on each: the delivery check and record in Postgres, the hunt and run lookups, the per-hunt queue, the comment render (no edit when unchanged); a replayed command starts a new hunt once, then is answered that one is already running.",
       ],
     };
