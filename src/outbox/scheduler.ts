@@ -64,8 +64,6 @@ export class WriteScheduler {
   #running: Promise<void> | null = null;
   #stopped = false;
   #wake: (() => void) | null = null;
-  /** Empty looks left at a short interval after a wake-up: a write stored in a transaction shows once it commits. */
-  #rechecks = 0;
   readonly #onEnqueued = () => this.wake();
 
   constructor(deps: SchedulerDeps) {
@@ -90,11 +88,14 @@ export class WriteScheduler {
   }
 
   wake(): void {
-    this.#rechecks = 3;
     const wake = this.#wake;
     this.#wake = null;
+    // Woken while it was claiming rather than sleeping: its next sleep is skipped, so the wake-up is not lost.
+    this.#woken = wake === null;
     wake?.();
   }
+
+  #woken = false;
 
   /**
    * Makes every write that can be made, one at a time, until none is left; with `ignoreDelays` also the ones that
@@ -128,10 +129,7 @@ export class WriteScheduler {
           this.#inFlight.add(task);
         }
         if (this.#stopped) break;
-        if (this.#rechecks > 0) {
-          this.#rechecks--;
-          await this.#sleep(20);
-        } else await this.#sleep(await this.#sleepMs());
+        await this.#sleep(await this.#sleepMs());
       } catch (error) {
         this.#deps.log.error({ err: error }, "write scheduler: claiming failed; trying again shortly");
         await this.#sleep(MAX_SLEEP_MS);
@@ -146,6 +144,10 @@ export class WriteScheduler {
   }
 
   #sleep(ms: number): Promise<void> {
+    if (this.#woken) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

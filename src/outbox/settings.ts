@@ -20,5 +20,8 @@ export function outboxSettings(): OutboxSettings {
   return current;
 }
 
-/** Fired when a write is stored, so this process's scheduler takes it at once instead of at its next look. */
+/**
+ * Fired once a delivery's writes are committed, so this process's scheduler takes them at once instead of at its next
+ * look (at most a second later); the scheduler wakes itself after each write it makes.
+ */
 export const writesEnqueued = new EventTarget();

@@ -38,12 +38,6 @@ export interface SandboxComment {
 /** How long the app must make no request before the sandbox calls it idle: well above its scheduler's wake-up. */
 const QUIET_MS = 150;
 
-async function isIdle(deliverer: { idle(): Promise<void> }): Promise<boolean> {
-  let settled = false;
-  await Promise.race([deliverer.idle().then(() => (settled = true)), new Promise((resolve) => setTimeout(resolve, 0))]);
-  return settled;
-}
-
 export interface Sandbox {
   /** http://127.0.0.1:<port> (the API is under /api/v3). */
   url: string;
@@ -227,7 +221,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         await world.deliverer.idle();
         const seen = world.requests.length;
         await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-        if (world.requests.length === seen && (await isIdle(world.deliverer))) return;
+        if (world.requests.length === seen && !world.deliverer.busy) return;
       }
     },
     waitFor: (predicate, opts) => waitFor(predicate, opts, world),

@@ -74,9 +74,14 @@ export class Deliverer {
     return copy;
   }
 
+  /** Whether anything is queued or in flight right now (timers for shuffled or duplicated sends included). */
+  get busy(): boolean {
+    return this.inFlight.size > 0 || this.timers.size > 0 || this.chains.size > 0;
+  }
+
   /** Resolves when nothing is queued or in flight (timers for shuffled or duplicated sends included). */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0 || this.timers.size > 0 || this.chains.size > 0) {
+    while (this.busy) {
       await Promise.all([...this.inFlight, ...this.chains.values()]);
       if (this.timers.size > 0) await new Promise((r) => setTimeout(r, 2));
     }

@@ -2,7 +2,7 @@
 // writes through here, so "one write at a time per installation, at least the interval apart" holds across them.
 import { and, eq, sql } from "drizzle-orm";
 import { type CommentUrgency, PRIORITY, type WriteRequest, commentPriority, createsContent, writeKey } from "../../outbox/requests.js";
-import { outboxSettings, writesEnqueued } from "../../outbox/settings.js";
+import { outboxSettings } from "../../outbox/settings.js";
 import type { Db } from "../client.js";
 import { type GitHubWriteRow, githubWrites, installationPacing } from "../schema.js";
 
@@ -40,8 +40,6 @@ export async function enqueueWrite(
         revision: sql`${githubWrites.revision} + 1`,
       },
     });
-  // Inside a transaction this fires before the commit: the scheduler then finds nothing and looks again shortly.
-  writesEnqueued.dispatchEvent(new Event("enqueued"));
 }
 
 /** Schedules an edit of the hunt's comment; several changes before it is written cost one edit (see CommentUrgency). */
