@@ -1,6 +1,7 @@
 // Plays the people and GitHub Actions around a hunt in integration tests: ticks in the comment, run webhooks.
 import type { TestApp } from "./app.js";
-import type { NockGitHub } from "./nock-github.js";
+import { serveRepoConfig } from "./nock-config.js";
+import { NockGitHub } from "./nock-github.js";
 import { BOT_LOGIN, issueCommentCreated, issueCommentEdited, workflowRun } from "./payloads.js";
 
 /** Ticks the items with these markers in a comment body, as a person's browser would. */
@@ -22,6 +23,16 @@ export function suggestedPicks(body: string): string[] {
 
 export function huntState(body: string): string | undefined {
   return /<!-- locate:state:(\w+) -->/.exec(body)?.[1];
+}
+
+/**
+ * A fresh nock GitHub with `tags` tags and the hidden first bad at `firstBad` (and `.github/locate.yml` when given),
+ * and a driver for the hunt on it.
+ */
+export function huntOnNock(app: TestApp, options: { tags: number; firstBad: number; roles: Record<string, string>; config?: string | undefined }): { gh: NockGitHub; hunt: HuntDriver } {
+  if (options.config !== undefined) serveRepoConfig({ repo: options.config });
+  const gh = new NockGitHub({ tags: options.tags, firstBad: options.firstBad, roles: options.roles });
+  return { gh, hunt: new HuntDriver(app, gh) };
 }
 
 export class HuntDriver {

@@ -9,9 +9,8 @@ import { listNotifications } from "../../src/db/queries/notifications.js";
 import { enqueueWrite } from "../../src/db/queries/writes.js";
 import { githubWrites, notifications } from "../../src/db/schema.js";
 import { useTestApp } from "../helpers/app.js";
-import { HuntDriver } from "../helpers/hunt-driver.js";
-import { serveRepoConfig } from "../helpers/nock-config.js";
-import { NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
+import { type HuntDriver, huntOnNock } from "../helpers/hunt-driver.js";
+import { type NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
 import { INSTALLATION_ID, REPO, workflowRun } from "../helpers/payloads.js";
 
 const ctx = useTestApp();
@@ -21,9 +20,7 @@ let hunt: HuntDriver;
 afterEach(() => closeExpectingAllMatched(gh));
 
 function setUp(tags: number, firstBad: number, config?: string) {
-  if (config !== undefined) serveRepoConfig({ repo: config });
-  gh = new NockGitHub({ tags, firstBad, roles: { alice: "write", bob: "write" } });
-  hunt = new HuntDriver(ctx.app, gh);
+  ({ gh, hunt } = huntOnNock(ctx.app, { tags, firstBad, roles: { alice: "write", bob: "write" }, config }));
 }
 
 

@@ -4,9 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseResultMarker } from "../../src/render/markers.js";
 import { useTestApp } from "../helpers/app.js";
-import { HuntDriver } from "../helpers/hunt-driver.js";
-import { serveRepoConfig } from "../helpers/nock-config.js";
-import { NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
+import { type HuntDriver, huntOnNock } from "../helpers/hunt-driver.js";
+import { type NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
 import { REPO } from "../helpers/payloads.js";
 
 const ctx = useTestApp();
@@ -16,9 +15,7 @@ let hunt: HuntDriver;
 afterEach(() => closeExpectingAllMatched(gh));
 
 function setUp(tags: number, firstBad: number, config?: string) {
-  if (config !== undefined) serveRepoConfig({ repo: config });
-  gh = new NockGitHub({ tags, firstBad, roles: { alice: "write" } });
-  hunt = new HuntDriver(ctx.app, gh);
+  ({ gh, hunt } = huntOnNock(ctx.app, { tags, firstBad, roles: { alice: "write" }, config }));
 }
 
 const body = () => gh.huntComment().body;
@@ -133,24 +130,17 @@ describe("skip-steps", () => {
     expect(parseResultMarker(body())).toMatchObject({ firstBad: "v1.5.0", lastGood: "v1.4.0", candidates: ["v1.5.0"] });
   });
 
-  it("follows the repository's globs, case-insensitively", async () => {
-    setUp(8, 5, 'skip-steps: ["compile *"]\n');
-    gh.failingStep.set("v1.4.0", "Compile the World");
+  it.each([
+    ["follows the repository's globs, case-insensitively", 'skip-steps: ["compile *"]\n', "Compile the World", /⚠️ inconclusive.*did not build: \[Compile the World\]/],
+    ["is off with an empty list: a failed build is bad", "skip-steps: []\n", "Install dependencies", /❌ bad.*failed at \[Install dependencies\]/],
+  ])("%s", async (_name, config, step, row) => {
+    setUp(8, 5, config);
+    gh.failingStep.set("v1.4.0", step);
     gh.forced.set("v1.4.0", ["failure"]);
     await hunt.comment("alice", "/locate v1.0.0..v1.7.0");
     await hunt.tick("alice", ["locate:tag:v1.4.0"]);
     await hunt.reportRuns();
-    expect(rowOf("v1.4.0")).toMatch(/⚠️ inconclusive.*did not build: \[Compile the World\]/);
-  });
-
-  it("is off with an empty list: a failed build is bad", async () => {
-    setUp(8, 5, "skip-steps: []\n");
-    gh.failingStep.set("v1.4.0", "Install dependencies");
-    gh.forced.set("v1.4.0", ["failure"]);
-    await hunt.comment("alice", "/locate v1.0.0..v1.7.0");
-    await hunt.tick("alice", ["locate:tag:v1.4.0"]);
-    await hunt.reportRuns();
-    expect(rowOf("v1.4.0")).toMatch(/❌ bad.*failed at \[Install dependencies\]/);
+    expect(rowOf("v1.4.0")).toMatch(row);
   });
 
   it("rejects a glob that cannot match, naming the key", async () => {

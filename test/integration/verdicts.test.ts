@@ -6,8 +6,8 @@ import { desc } from "drizzle-orm";
 import { hunts, workflowFlakes } from "../../src/db/schema.js";
 import { parseResultMarker } from "../../src/render/markers.js";
 import { useTestApp } from "../helpers/app.js";
-import { HuntDriver } from "../helpers/hunt-driver.js";
-import { NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
+import { type HuntDriver, huntOnNock } from "../helpers/hunt-driver.js";
+import { type NockGitHub, closeExpectingAllMatched } from "../helpers/nock-github.js";
 
 const ctx = useTestApp();
 let gh: NockGitHub;
@@ -16,8 +16,7 @@ let hunt: HuntDriver;
 afterEach(() => closeExpectingAllMatched(gh));
 
 function setUp(tags: number, firstBad: number) {
-  gh = new NockGitHub({ tags, firstBad, roles: { alice: "write" } });
-  hunt = new HuntDriver(ctx.app, gh);
+  ({ gh, hunt } = huntOnNock(ctx.app, { tags, firstBad, roles: { alice: "write" } }));
 }
 
 const body = () => gh.huntComment().body;
